@@ -1,0 +1,39 @@
+# ChainAtlas — the two commands: `make run` (serve on the embedded store) and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test setup system-deps lint bench load clean
+
+run: setup system-deps  ## set up, load the seeds on first start, serve on http://$(HOST):$(PORT)/
+	$(BIN)/chainatlas serve --host $(HOST) --port $(PORT)
+
+test: setup  ## set up (Python, Debian packages, browser) and run every test
+	./scripts/system-deps.sh test
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+system-deps:
+	./scripts/system-deps.sh
+
+lint: setup
+	$(BIN)/ruff check .
+
+load: setup system-deps
+	$(BIN)/chainatlas load
+
+bench: setup system-deps
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

@@ -1,0 +1,76 @@
+"""RFC 9457 problem details (``application/problem+json``) for every error the API returns."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from chainatlas.graph.store import QueryRejected, QueryTimeout, StoreError, StoreUnavailable
+
+PROBLEM = "application/problem+json"
+
+
+class Problem(Exception):
+    """Raise from a route to answer with a problem document."""
+
+    def __init__(self, status: int, title: str, detail: str = "", **extra: Any) -> None:
+        super().__init__(detail or title)
+        self.status, self.title, self.detail, self.extra = status, title, detail, extra
+
+
+class NotFound(Problem):
+    def __init__(self, what: str, key: str, suggestions: list[dict[str, Any]] | None = None):
+        super().__init__(404, f"{what} not found",
+                         f"No {what} matches {key!r}. Try /search?q=... or one of the suggestions.",
+                         suggestions=suggestions or [])
+
+
+def problem_response(request: Request, status: int, title: str, detail: str = "",
+                     **extra: Any) -> JSONResponse:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail,
+            "instance": str(request.url.path), **extra}
+    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that turn every error into problem+json."""
+
+    @app.exception_handler(Problem)
+    async def _problem(request: Request, exc: Problem):
+        return problem_response(request, exc.status, exc.title, exc.detail, **exc.extra)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError):
+        errors = [
+            {"parameter": ".".join(str(x) for x in e["loc"][1:]) or str(e["loc"][0]),
+             "in": str(e["loc"][0]), "message": e["msg"]}
+            for e in exc.errors()
+        ]
+        names = ", ".join(e["parameter"] for e in errors)
+        return problem_response(request, 422, "Invalid parameter",
+                                f"Check the parameter(s): {names}", errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        return problem_response(request, exc.status_code, str(exc.detail), "")
+
+    @app.exception_handler(StoreUnavailable)
+    async def _down(request: Request, exc: StoreUnavailable):
+        return problem_response(request, 503, "Graph store unavailable", str(exc))
+
+    @app.exception_handler(QueryTimeout)
+    async def _timeout(request: Request, exc: QueryTimeout):
+        return problem_response(request, 504, "Query timed out",
+                                f"{exc} Narrow the query (smaller depth or limit).")
+
+    @app.exception_handler(QueryRejected)
+    async def _rejected(request: Request, exc: QueryRejected):
+        return problem_response(request, 400, "Query rejected", str(exc))
+
+    @app.exception_handler(StoreError)
+    async def _store(request: Request, exc: StoreError):
+        return problem_response(request, 500, "Graph store error", str(exc))

@@ -1,0 +1,3 @@
+from chainatlas.cli import app
+
+app()

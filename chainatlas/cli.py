@@ -1,0 +1,208 @@
+"""The ``chainatlas`` command: load, serve, stats, query (and the commands later issues add)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from chainatlas.settings import get_settings
+
+app = typer.Typer(
+    help="ChainAtlas 链图: Jinan's 13+34 industrial chains as a knowledge graph.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err_console.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(code)
+
+
+def _open_store():
+    from chainatlas.graph.factory import open_store
+    from chainatlas.graph.store import StoreError
+
+    try:
+        return open_store(get_settings())
+    except StoreError as e:
+        _fail(str(e))
+
+
+@app.command()
+def load(
+    path: Annotated[Path | None, typer.Argument(help="Seed directory or file (default: seeds/)")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate only; write nothing")] = False,
+) -> None:
+    """Validate the seed YAML and replace the graph with it (all or nothing)."""
+    from chainatlas.graph.store import StoreError
+    from chainatlas.loaders.load import load as do_load
+    from chainatlas.loaders.validate import SeedValidationError
+
+    settings = get_settings()
+    seeds = path or settings.seeds_dir
+    try:
+        if dry_run:
+            report = do_load(seeds, None, dry_run=True)
+            console.print(f"[green]valid:[/green] {report.files} file(s), {report.nodes} nodes, "
+                          f"{report.relationships} relationships (nothing written)")
+            return
+        store = _open_store()
+        with store, Progress(TextColumn("[bold]loading"), BarColumn(), MofNCompleteColumn(),
+                             TimeElapsedColumn(), console=console, transient=True) as bar:
+            task = bar.add_task("load", total=None)
+            report = do_load(
+                seeds, store, batch_size=settings.batch_size,
+                on_total=lambda n: bar.update(task, total=n),
+                progress=lambda n: bar.advance(task, n),
+            )
+            counts = store.stats()
+    except SeedValidationError as e:
+        for err in e.errors:
+            err_console.print(str(err), highlight=False, markup=False, soft_wrap=True)
+        _fail(f"{len(e.errors)} error(s) in the seeds; nothing was written, the graph is "
+              "unchanged. Fix them and run `chainatlas load` again.")
+        return
+    except FileNotFoundError as e:
+        _fail(str(e))
+        return
+    except StoreError as e:
+        _fail(f"{e}\nNothing was written; the previous graph is unchanged.")
+        return
+    console.print(f"[green]loaded[/green] {report.files} file(s): {report.nodes} nodes, "
+                  f"{report.relationships} relationships into {store.kind}")
+    _print_counts(counts)
+
+
+def _print_counts(counts: dict[str, dict[str, int]]) -> None:
+    table = Table(title="Graph contents")
+    table.add_column("kind")
+    table.add_column("name")
+    table.add_column("count", justify="right")
+    for label, n in sorted(counts["nodes"].items()):
+        table.add_row("node", label, str(n))
+    for rel, n in sorted(counts["relationships"].items()):
+        table.add_row("relationship", rel, str(n))
+    console.print(table)
+
+
+@app.command()
+def stats(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+    coverage: Annotated[bool, typer.Option("--coverage", help="Coverage report of the seeds")] = False,
+) -> None:
+    """Counts per label and relationship type (``--coverage``: what the seeds cover)."""
+    store = _open_store()
+    with store:
+        if coverage:
+            from chainatlas.queries.coverage import coverage_report, print_coverage
+
+            report = coverage_report(store)
+            if as_json:
+                console.print_json(json.dumps(report, ensure_ascii=False))
+            else:
+                print_coverage(report, console)
+            return
+        counts = store.stats()
+    if as_json:
+        console.print_json(json.dumps({"store": store.kind, **counts}, ensure_ascii=False))
+    else:
+        console.print(f"store: {store.kind}")
+        _print_counts(counts)
+
+
+def _parse_params(params: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for p in params:
+        if "=" not in p:
+            _fail(f"--param takes key=value, got {p!r}")
+        k, v = p.split("=", 1)
+        try:
+            out[k] = json.loads(v)
+        except ValueError:
+            out[k] = v
+    return out
+
+
+@app.command()
+def query(
+    name: Annotated[str | None, typer.Argument(help="Named query; omit to list them")] = None,
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="key=value")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """Run a named query from the query library and print a table."""
+    from chainatlas.queries.registry import NAMED_QUERIES
+
+    if name is None or name not in NAMED_QUERIES:
+        if name is not None:
+            err_console.print(f"unknown query {name!r}")
+        table = Table(title="Named queries")
+        table.add_column("name")
+        table.add_column("parameters")
+        table.add_column("question")
+        for q in NAMED_QUERIES.values():
+            table.add_row(q.name, ", ".join(q.params), q.doc)
+        console.print(table)
+        if name is not None:
+            raise typer.Exit(2)
+        return
+    q = NAMED_QUERIES[name]
+    params = _parse_params(param or [])
+    missing = [p for p in q.params if p not in params and p not in q.defaults]
+    if missing:
+        _fail(f"query {name!r} needs --param {' --param '.join(m + '=...' for m in missing)}")
+    store = _open_store()
+    with store:
+        rows = store.read(q.cypher, {**q.defaults, **params})
+    if as_json:
+        console.print_json(json.dumps(rows, ensure_ascii=False, default=str))
+        return
+    table = Table(title=f"{name} ({len(rows)} rows)")
+    cols = list(rows[0]) if rows else []
+    for c in cols:
+        table.add_column(c)
+    for r in rows:
+        table.add_row(*[_cell(r[c]) for c in cols])
+    console.print(table)
+
+
+def _cell(v: Any) -> str:
+    if isinstance(v, list | dict):
+        return json.dumps(v, ensure_ascii=False)[:200]
+    return "" if v is None else str(v)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface (default 127.0.0.1)")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 8000)")] = None,
+) -> None:
+    """Run the HTTP API and web explorer (loads the seeds on first start)."""
+    import uvicorn
+
+    from chainatlas.api.app import create_app
+
+    settings = get_settings()
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    h, p = host or settings.host, port or settings.port
+    console.print(f"ChainAtlas on http://{h}:{p}/  (API docs: http://{h}:{p}/docs, "
+                  f"store: {settings.store_kind})")
+    uvicorn.run(create_app(settings), host=h, port=p, log_level="info")
+
+
+def main() -> None:  # pragma: no cover
+    sys.exit(app())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,174 @@
+"""The production store: Neo4j through the official ``neo4j`` driver (5.28+ / 6.x).
+
+Kept thin on purpose: the same Cypher texts as the embedded store; reads routed as reads;
+``database_=`` on every call; the bulk replace runs in one transaction so a failure rolls back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import neo4j
+from neo4j import GraphDatabase, Query, RoutingControl
+from neo4j.exceptions import ClientError, Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.graph import Node, Path, Relationship
+
+from chainatlas.graph.cypher import DELETE_ALL, write_plan
+from chainatlas.graph.model import ALL_LABELS, BASE_LABEL, GraphData, label_to_kind
+from chainatlas.graph.store import (
+    GraphStore,
+    Progress,
+    QueryRejected,
+    QueryTimeout,
+    Row,
+    StoreError,
+    StoreUnavailable,
+)
+
+
+def to_plain(value: Any) -> Any:
+    """Turn driver values into plain Python, the same shapes as the FalkorDB store."""
+    if isinstance(value, Node):
+        props = dict(value.items())
+        kinds = [label_to_kind(x) for x in value.labels if x in ALL_LABELS]
+        props.setdefault("kind", kinds[0] if kinds else None)
+        return props
+    if isinstance(value, Relationship):
+        return {"type": value.type, **dict(value.items())}
+    if isinstance(value, Path):
+        return {"nodes": [to_plain(n) for n in value.nodes],
+                "relationships": [to_plain(r) for r in value.relationships]}
+    if isinstance(value, Mapping):
+        return {k: to_plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_plain(v) for v in value]
+    return value
+
+
+def schema_statements() -> list[str]:
+    """Named, idempotent DDL: unique id, name indexes, a CJK full-text index on names.
+
+    >>> schema_statements()[0]
+    'CREATE CONSTRAINT node_id_unique IF NOT EXISTS FOR (n:Node) REQUIRE n.id IS UNIQUE'
+    """
+    stmts = [
+        f"CREATE CONSTRAINT node_id_unique IF NOT EXISTS FOR (n:{BASE_LABEL}) REQUIRE n.id IS UNIQUE",
+        f"CREATE INDEX node_name IF NOT EXISTS FOR (n:{BASE_LABEL}) ON (n.name)",
+    ]
+    stmts += [
+        f"CREATE INDEX {label.lower()}_name IF NOT EXISTS FOR (n:{label}) ON (n.name)"
+        for label in ALL_LABELS
+    ]
+    stmts.append(
+        f"CREATE FULLTEXT INDEX node_names IF NOT EXISTS FOR (n:{BASE_LABEL}) "
+        "ON EACH [n.name, n.name_en, n.aliases_text] "
+        "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}"
+    )
+    return stmts
+
+
+def _translate(error: Exception) -> StoreError:
+    if isinstance(error, ServiceUnavailable | SessionExpired | OSError):
+        return StoreUnavailable(f"Neo4j is not answering ({error}). Check NEO4J_URI and the server.")
+    code = getattr(error, "code", "") or ""
+    if "TransactionTimedOut" in code or "Timeout" in code:
+        return QueryTimeout(f"Query timed out: {error}")
+    return StoreError(str(error))
+
+
+class Neo4jStore(GraphStore):
+    """Neo4j store; chosen when ``NEO4J_URI`` is set."""
+
+    kind = "neo4j"
+
+    def __init__(self, uri: str, user: str, password: str, database: str = "neo4j") -> None:
+        self.database = database
+        self.driver = GraphDatabase.driver(uri, auth=(user, password))
+        try:
+            self.driver.verify_connectivity()
+        except Exception as e:
+            self.driver.close()
+            raise _translate(e) from e
+
+    def _query(self, cypher: str, timeout_ms: int | None) -> Query:
+        return Query(cypher, timeout=(timeout_ms / 1000) if timeout_ms else None)
+
+    def read(self, cypher, params=None, *, timeout_ms=None) -> list[Row]:
+        try:
+            records, _, keys = self.driver.execute_query(
+                self._query(cypher, timeout_ms), dict(params or {}),
+                database_=self.database, routing_=RoutingControl.READ,
+            )
+        except Neo4jError as e:
+            raise _translate(e) from e
+        except (ServiceUnavailable, SessionExpired, OSError) as e:
+            raise _translate(e) from e
+        return [{k: to_plain(r[k]) for k in keys} for r in records]
+
+    def read_only(self, cypher, params=None, *, timeout_ms=None) -> list[Row]:
+        """EXPLAIN first: run only when the planner says the query type is exactly read."""
+        params = dict(params or {})
+        try:
+            with self.driver.session(database=self.database,
+                                     default_access_mode=neo4j.READ_ACCESS) as session:
+                summary = session.run(f"EXPLAIN {cypher}", params).consume()
+                if summary.query_type != "r":
+                    raise QueryRejected(
+                        f"Only read queries are allowed (this one is {summary.query_type!r})."
+                    )
+
+                def work(tx):
+                    result = tx.run(cypher, params)
+                    return [{k: to_plain(v) for k, v in rec.items()} for rec in result]
+
+                return session.execute_read(work)
+        except ClientError as e:
+            raise QueryRejected(str(e.message or e)) from e
+        except Neo4jError as e:
+            raise _translate(e) from e
+        except (ServiceUnavailable, SessionExpired, OSError) as e:
+            raise _translate(e) from e
+
+    def write(self, cypher, params=None) -> None:
+        try:
+            self.driver.execute_query(cypher, dict(params or {}), database_=self.database,
+                                      routing_=RoutingControl.WRITE)
+        except (Neo4jError, ServiceUnavailable, SessionExpired, OSError) as e:
+            raise _translate(e) from e
+
+    def ensure_schema(self) -> None:
+        for stmt in schema_statements():
+            self.write(stmt)
+
+    def replace(self, data: GraphData, *, batch_size: int = 500, progress: Progress | None = None):
+        """Delete and rewrite the graph in one transaction: all or nothing."""
+        self.ensure_schema()
+        with self.driver.session(database=self.database) as session:
+            tx = session.begin_transaction()
+            try:
+                tx.run(DELETE_ALL).consume()
+                for cypher, rows in write_plan(data.nodes, data.rels, batch_size):
+                    tx.run(cypher, {"rows": rows}).consume()
+                    if progress:
+                        progress(len(rows))
+                tx.commit()
+            except BaseException:
+                if tx.closed() is False:
+                    tx.rollback()
+                raise
+            finally:
+                tx.close()
+
+    def clear(self) -> None:
+        self.write(DELETE_ALL)
+
+    def ping(self) -> bool:
+        try:
+            self.driver.verify_connectivity()
+            return True
+        except Exception:
+            return False
+
+    def close(self) -> None:
+        self.driver.close()

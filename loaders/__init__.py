@@ -1,0 +1,1 @@
+"""Seed loading: YAML with line numbers → pydantic validation → graph rows → store."""

@@ -1,0 +1,230 @@
+"""The seed format: pydantic models of every kind a seed YAML file may hold.
+
+A seed file is a mapping whose keys are the plural kind names (``chains``, ``enterprises`` …,
+see :data:`SECTIONS`), each a list of items. Links to other nodes are either an id string or a
+mapping ``{id, role?, sources?, note?}``; a link without its own ``sources`` inherits the
+sources of the item it belongs to. ``seeds/README.md`` documents the format with examples.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from chainatlas.graph.model import PROJECT_STATUSES
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, coerce_numbers_to_str=True)
+
+
+class Source(Strict):
+    """A citation: a document id from ``documents`` and a short verbatim quote from it."""
+
+    doc: Id
+    quote: Text
+
+
+class LinkObj(Strict):
+    """A link to another node, with an optional role, note and its own sources."""
+
+    id: Id
+    role: Literal["leader", "member"] | None = None
+    note: str | None = None
+    sources: list[Source] = []
+
+
+Link = Id | LinkObj
+
+
+def link_id(link: Link) -> str:
+    return link if isinstance(link, str) else link.id
+
+
+class NodeIn(Strict):
+    """Fields every node has."""
+
+    id: Id
+    name: Text
+    aliases: list[Text] = []
+    name_en: str | None = None
+    description: str | None = None
+    sources: list[Source] = Field(min_length=1)
+
+
+class DocumentIn(Strict):
+    id: Id
+    name: Text = Field(description="title")
+    issuer: str | None = None
+    date: str | None = None
+    number: str | None = None
+    file: str | None = None
+    note: str | None = None
+    aliases: list[Text] = []
+    name_en: str | None = None
+
+
+class SegmentIn(Strict):
+    id: Id
+    name: Text
+    aliases: list[Text] = []
+    name_en: str | None = None
+    description: str | None = None
+    stage: Literal["upstream", "midstream", "downstream", "support"]
+    order: int | None = Field(None, description="position in the chain; default: list order")
+    basis: Literal["document", "domain"] = "document"
+    reference: str | None = Field(None, description="for basis domain: the industry reference")
+    feeds: list[Link] = Field([], description="segments this one is upstream of")
+    sources: list[Source] = []
+
+
+class ChainIn(NodeIn):
+    tier: Literal["flagship", "key", "district"]
+    parent: Id | None = None
+    district: Id | None = None
+    derived: bool = False
+    results: str | None = Field(None, description="建成成果 text")
+    tasks: str | None = Field(None, description="tasks and targets text")
+    segments: list[SegmentIn] = []
+
+
+class DistrictIn(NodeIn):
+    level: Literal["city", "district", "county", "zone", "province"]
+    parent: Id | None = None
+
+
+class EnterpriseIn(NodeIn):
+    local: bool = Field(True, description="false for firms outside Jinan")
+    location: str | None = Field(None, description="where a non-local firm is based")
+    tags: list[Text] = []
+    district: Link | None = None
+    chains: list[Link] = Field([], description="chains or segments, role leader/member")
+    parks: list[Link] = []
+    clusters: list[Link] = []
+    member_of: list[Link] = Field([], description="alliances, associations")
+    partners: list[Link] = []
+    supplies: list[Link] = []
+
+
+class PlatformIn(NodeIn):
+    type: str | None = None
+    level: str | None = None
+    district: Link | None = None
+    parks: list[Link] = []
+    serves: list[Link] = []
+    operators: list[Link] = []
+    partners: list[Link] = []
+
+
+class ParkIn(NodeIn):
+    type: str | None = None
+    district: Link | None = None
+    serves: list[Link] = []
+    operators: list[Link] = []
+
+
+class ClusterIn(NodeIn):
+    level: str | None = None
+    recognised_by: str | None = None
+    district: Link | None = None
+    serves: list[Link] = []
+
+
+class AgencyIn(NodeIn):
+    type: str | None = None
+    level: str | None = None
+    district: Link | None = None
+    oversees: list[Link] = []
+    member_of: list[Link] = []
+    partners: list[Link] = []
+
+
+class PersonIn(NodeIn):
+    title: str | None = None
+    heads: list[Link] = []
+    chief_of: list[Link] = []
+
+
+class ProjectIn(NodeIn):
+    status: Literal[PROJECT_STATUSES] | None = None  # type: ignore[valid-type]
+    year: int | None = None
+    district: Link | None = None
+    parks: list[Link] = []
+    owners: list[Link] = Field([], description="enterprises / agencies / platforms")
+    chains: list[Link] = []
+
+
+class PolicyIn(NodeIn):
+    number: str | None = None
+    year: int | None = None
+    issuers: list[Link] = []
+    applies_to: list[Link] = []
+
+
+class MetricIn(Strict):
+    id: Id
+    subject: Link
+    indicator: Text
+    value: float | None = None
+    unit: str | None = None
+    year: int | None = None
+    kind: Literal["result", "target"] = "result"
+    scope: str | None = None
+    text: str | None = None
+    name: str | None = None
+    sources: list[Source] = Field(min_length=1)
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _number(cls, v: object) -> object:
+        if isinstance(v, str):
+            raise ValueError("value must be a number (put the unit in `unit`)")
+        return v
+
+
+class RelationIn(Strict):
+    """Any relationship of the model not covered by a field above."""
+
+    from_: Id = Field(alias="from")
+    type: str
+    to: Id
+    role: Literal["leader", "member"] | None = None
+    note: str | None = None
+    sources: list[Source] = Field(min_length=1)
+
+
+SECTIONS: dict[str, type[BaseModel]] = {
+    "documents": DocumentIn,
+    "districts": DistrictIn,
+    "chains": ChainIn,
+    "enterprises": EnterpriseIn,
+    "platforms": PlatformIn,
+    "parks": ParkIn,
+    "clusters": ClusterIn,
+    "agencies": AgencyIn,
+    "persons": PersonIn,
+    "projects": ProjectIn,
+    "policies": PolicyIn,
+    "metrics": MetricIn,
+    "relations": RelationIn,
+}
+"""Top-level keys of a seed file and the model of their items."""
+
+SECTION_KIND: dict[str, str] = {
+    "documents": "document",
+    "districts": "district",
+    "chains": "chain",
+    "enterprises": "enterprise",
+    "platforms": "platform",
+    "parks": "park",
+    "clusters": "cluster",
+    "agencies": "agency",
+    "persons": "person",
+    "projects": "project",
+    "policies": "policy",
+    "metrics": "metric",
+}

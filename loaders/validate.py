@@ -1,0 +1,322 @@
+"""Read a seed directory, validate everything, and report every error at once.
+
+Each error names the file, the line and the field. Nothing here writes to a store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from chainatlas.graph.model import NODE_KINDS, REL_TYPES
+from chainatlas.loaders.schema import (
+    SECTION_KIND,
+    SECTIONS,
+    ChainIn,
+    Link,
+    LinkObj,
+    MetricIn,
+    RelationIn,
+    SegmentIn,
+    Source,
+    link_id,
+)
+from chainatlas.loaders.yaml_lines import LineMap, YamlSyntaxError, line_of, parse_yaml
+
+
+@dataclass(frozen=True, order=True)
+class SeedError:
+    """One problem in one seed file: ``file:line: field: message``."""
+
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.field}: {self.message}"
+
+
+class SeedValidationError(ValueError):
+    """Raised with every :class:`SeedError` found; nothing has been written."""
+
+    def __init__(self, errors: list[SeedError]) -> None:
+        self.errors = sorted(errors)
+        super().__init__(f"{len(errors)} seed error(s):\n" + "\n".join(map(str, self.errors)))
+
+
+@dataclass
+class Item:
+    """A validated item with where it came from."""
+
+    kind: str  # node kind key, or "relation"
+    model: Any
+    file: str
+    path: tuple[str | int, ...]
+    lines: LineMap
+    chain: str | None = None  # for segments: the chain id
+
+    def line(self, *sub: str | int) -> int:
+        return line_of(self.lines, (*self.path, *sub))
+
+    def where(self, *sub: str | int) -> str:
+        return _fmt_path((*self.path, *sub))
+
+
+@dataclass
+class SeedSet:
+    """All validated items of a seed directory, by id."""
+
+    items: list[Item] = field(default_factory=list)
+    nodes: dict[str, Item] = field(default_factory=dict)
+    relations: list[Item] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+
+def _fmt_path(path: Iterable[str | int]) -> str:
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out or "(file)"
+
+
+def seed_files(path: Path) -> list[Path]:
+    """The YAML files of a seed directory (recursive, sorted), or the one file given."""
+    path = Path(path)
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        raise FileNotFoundError(f"No seed file or directory at {path}")
+    return sorted(p for p in path.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file())
+
+
+def _pydantic_errors(e: ValidationError, file: str, base: tuple, lines: LineMap) -> list[SeedError]:
+    out = []
+    for err in e.errors():
+        loc = tuple(x for x in err["loc"] if not (isinstance(x, str) and x in {"str", "LinkObj"}))
+        # union members show up as "function-after[...]" etc.; drop non-field parts
+        loc = tuple(x for x in loc if isinstance(x, int) or "[" not in str(x))
+        path = (*base, *loc)
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field (check the spelling; see seeds/README.md)"
+        elif err["type"] == "missing":
+            msg = "required field is missing"
+        out.append(SeedError(file, line_of(lines, path), _fmt_path(path), msg))
+    # a link union reports one error per member: keep one per location
+    seen: dict[tuple[int, str], SeedError] = {}
+    for x in out:
+        seen.setdefault((x.line, x.field), x)
+    return list(seen.values())
+
+
+def read_seeds(path: Path) -> tuple[SeedSet, list[SeedError]]:
+    """Parse and validate every seed file under ``path``; return items and errors."""
+    seeds = SeedSet()
+    errors: list[SeedError] = []
+    root = Path(path)
+    for file in seed_files(root):
+        name = str(file)
+        seeds.files.append(name)
+        try:
+            data, lines = parse_yaml(file.read_text(encoding="utf-8"), name)
+        except YamlSyntaxError as e:
+            errors.append(SeedError(name, e.line, "(yaml)", str(e)))
+            continue
+        except UnicodeDecodeError:
+            errors.append(SeedError(name, 1, "(file)", "not UTF-8 text"))
+            continue
+        if data in (None, {}):
+            continue
+        if not isinstance(data, dict):
+            errors.append(SeedError(name, 1, "(file)", "a seed file is a mapping of sections"))
+            continue
+        for section, items in data.items():
+            model = SECTIONS.get(section)
+            if model is None:
+                errors.append(SeedError(name, line_of(lines, (section,)), section,
+                                        f"unknown section; expected one of {', '.join(SECTIONS)}"))
+                continue
+            if not isinstance(items, list):
+                errors.append(SeedError(name, line_of(lines, (section,)), section,
+                                        "a section is a list of items (`- id: ...`)"))
+                continue
+            for i, raw in enumerate(items):
+                base = (section, i)
+                try:
+                    obj: BaseModel = model.model_validate(raw)
+                except ValidationError as e:
+                    errors += _pydantic_errors(e, name, base, lines)
+                    continue
+                kind = SECTION_KIND.get(section, "relation")
+                item = Item(kind, obj, name, base, lines)
+                seeds.items.append(item)
+                if isinstance(obj, ChainIn):
+                    for j, seg in enumerate(obj.segments):
+                        seeds.items.append(
+                            Item("segment", seg, name, (*base, "segments", j), lines, obj.id))
+    errors += check_references(seeds)
+    return seeds, errors
+
+
+# --- cross-file checks ----------------------------------------------------------------------
+
+LINK_FIELDS: dict[str, tuple[str, ...]] = {
+    # field -> kinds the target may be
+    "district": ("district",),
+    "parks": ("park",),
+    "clusters": ("cluster",),
+    "member_of": ("agency", "cluster", "park"),
+    "partners": ("enterprise", "platform", "agency"),
+    "supplies": ("enterprise",),
+    "serves": ("chain", "segment"),
+    "operators": ("enterprise", "agency", "platform"),
+    "oversees": ("chain", "segment", "park", "project", "policy"),
+    "heads": ("agency", "district"),
+    "chief_of": ("chain",),
+    "owners": ("enterprise", "agency", "platform"),
+    "chains": ("chain", "segment"),
+    "issuers": ("agency", "district"),
+    "applies_to": ("chain", "segment", "district"),
+    "subject": ("chain", "district", "segment", "cluster", "park"),
+    "feeds": ("segment",),
+}
+
+
+def links_of(model: BaseModel) -> list[tuple[str, int | None, Link]]:
+    """Every ``(field, index, link)`` of an item (index None for single links)."""
+    out: list[tuple[str, int | None, Link]] = []
+    for name in LINK_FIELDS:
+        value = getattr(model, name, None)
+        if value is None or name == "chains" and isinstance(model, ChainIn):
+            continue
+        if isinstance(value, list):
+            out += [(name, i, v) for i, v in enumerate(value)]
+        elif isinstance(value, str | LinkObj):
+            out.append((name, None, value))
+    return out
+
+
+def _names(item: Item) -> list[str]:
+    m = item.model
+    names = [m.name, *getattr(m, "aliases", [])]
+    return [n for n in names if n]
+
+
+def _sources(item: Item) -> list[tuple[tuple, Source]]:
+    m = item.model
+    out = [(("sources", i), s) for i, s in enumerate(getattr(m, "sources", []) or [])]
+    for fname, idx, link in links_of(m):
+        if isinstance(link, LinkObj):
+            sub = (fname,) if idx is None else (fname, idx)
+            out += [((*sub, "sources", i), s) for i, s in enumerate(link.sources)]
+    return out
+
+
+def check_references(seeds: SeedSet) -> list[SeedError]:
+    """Duplicate ids, shared names/aliases, dangling links, unknown documents, chain rules."""
+    errors: list[SeedError] = []
+
+    def err(item: Item, sub: tuple, msg: str) -> None:
+        errors.append(SeedError(item.file, item.line(*sub), item.where(*sub), msg))
+
+    for item in seeds.items:
+        if item.kind == "relation":
+            seeds.relations.append(item)
+            continue
+        first = seeds.nodes.get(item.model.id)
+        if first is not None:
+            err(item, ("id",), f"duplicate id {item.model.id!r} (first at {first.file}:"
+                               f"{first.line('id')})")
+            continue
+        seeds.nodes[item.model.id] = item
+
+    # one name or alias, one node (metrics have no names of their own)
+    claimed: dict[str, Item] = {}
+    for item in seeds.nodes.values():
+        if item.kind in {"metric", "document"}:
+            continue
+        for n in dict.fromkeys(_names(item)):
+            key = n.casefold()
+            other = claimed.get(key)
+            if other is not None and other is not item:
+                err(item, ("aliases",) if n != item.model.name else ("name",),
+                    f"name or alias {n!r} is already used by {other.model.id!r} "
+                    f"({other.file}:{other.line('id')}); one actor, one node: merge them")
+            else:
+                claimed[key] = item
+
+    docs = {i for i, it in seeds.nodes.items() if it.kind == "document"}
+    for item in seeds.items:
+        if item.kind == "relation":
+            continue
+        for sub, src in _sources(item):
+            if src.doc not in docs:
+                err(item, (*sub, "doc"), f"unknown document {src.doc!r}; known: {sorted(docs)}")
+        for fname, idx, link in links_of(item.model):
+            target = seeds.nodes.get(link_id(link))
+            sub = (fname,) if idx is None else (fname, idx)
+            allowed = LINK_FIELDS[fname]
+            if isinstance(item.model, MetricIn | SegmentIn | ChainIn) and fname == "district":
+                allowed = ("district",)
+            if target is None:
+                err(item, sub, f"no node with id {link_id(link)!r} (expected a "
+                               f"{' or '.join(allowed)})")
+            elif target.kind not in allowed:
+                err(item, sub, f"{link_id(link)!r} is a {target.kind}; this field takes a "
+                               f"{' or '.join(allowed)}")
+        m = item.model
+        if isinstance(m, ChainIn):
+            _check_chain(item, seeds, err)
+        if isinstance(m, SegmentIn) and m.basis == "document" and not m.sources:
+            err(item, ("sources",), "a segment with basis document needs sources "
+                                    "(or set basis: domain with a reference)")
+        if isinstance(m, SegmentIn) and m.basis == "domain" and not m.reference:
+            err(item, ("reference",), "a segment with basis domain names its reference")
+        for parent_field in ("parent",):
+            pid = getattr(m, parent_field, None)
+            if pid and item.kind in {"chain", "district"}:
+                target = seeds.nodes.get(pid)
+                if target is None or target.kind != item.kind:
+                    err(item, (parent_field,), f"no {item.kind} with id {pid!r}")
+
+    for rel in seeds.relations:
+        _check_relation(rel, seeds, docs, err)
+    return errors
+
+
+def _check_chain(item: Item, seeds: SeedSet, err) -> None:
+    m: ChainIn = item.model
+    if m.tier == "key" and not m.parent:
+        err(item, ("parent",), "a key chain names its flagship chain in `parent`")
+    if m.tier == "district" and not m.district:
+        err(item, ("district",), "a district chain group names its `district`")
+    orders: dict[int, int] = {}
+    for j, seg in enumerate(m.segments):
+        order = seg.order if seg.order is not None else j + 1
+        if order in orders:
+            err(item, ("segments", j, "order"),
+                f"order {order} already used by segment {orders[order] + 1} of this chain")
+        orders[order] = j
+
+
+def _check_relation(rel: Item, seeds: SeedSet, docs: set[str], err) -> None:
+    m: RelationIn = rel.model
+    spec = REL_TYPES.get(m.type)
+    if spec is None:
+        err(rel, ("type",), f"unknown relationship type {m.type!r}; one of {sorted(REL_TYPES)}")
+        return
+    for end, key, allowed in (("from", m.from_, spec.sources), ("to", m.to, spec.targets)):
+        target = seeds.nodes.get(key)
+        if target is None:
+            err(rel, (end,), f"no node with id {key!r}")
+        elif NODE_KINDS[target.kind].label not in allowed:
+            err(rel, (end,), f"{m.type} cannot {'start' if end == 'from' else 'end'} at a "
+                             f"{target.kind}; allowed: {sorted(allowed)}")
+    for i, s in enumerate(m.sources):
+        if s.doc not in docs:
+            err(rel, ("sources", i, "doc"), f"unknown document {s.doc!r}")

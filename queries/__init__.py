@@ -1,0 +1,1 @@
+"""ChainAtlas queries."""
