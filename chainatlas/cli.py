@@ -41,8 +41,12 @@ def _open_store():
 
 @app.command()
 def load(
-    path: Annotated[Path | None, typer.Argument(help="Seed directory or file (default: seeds/)")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate only; write nothing")] = False,
+    path: Annotated[
+        Path | None, typer.Argument(help="Seed directory or file (default: seeds/)")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Validate only; write nothing")
+    ] = False,
 ) -> None:
     """Validate the seed YAML and replace the graph with it (all or nothing)."""
     from chainatlas.graph.store import StoreError
@@ -99,7 +103,9 @@ def _print_counts(counts: dict[str, dict[str, int]]) -> None:
 @app.command()
 def stats(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
-    coverage: Annotated[bool, typer.Option("--coverage", help="Coverage report of the seeds")] = False,
+    coverage: Annotated[
+        bool, typer.Option("--coverage", help="Coverage report of the seeds")
+    ] = False,
 ) -> None:
     """Counts per label and relationship type (``--coverage``: what the seeds cover)."""
     store = _open_store()

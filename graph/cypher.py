@@ -5,8 +5,9 @@ values always travel as parameters.
 
 >>> merge_nodes("Enterprise")
 'UNWIND $rows AS row MERGE (n:Node:Enterprise {id: row.id}) SET n += row.props'
->>> merge_rels("IN_CHAIN")
-'UNWIND $rows AS row MATCH (a:Node {id: row.src}) MATCH (b:Node {id: row.dst}) MERGE (a)-[r:IN_CHAIN]->(b) SET r += row.props'
+>>> print(merge_rels("IN_CHAIN"))  # doctest: +NORMALIZE_WHITESPACE
+UNWIND $rows AS row MATCH (a:Node {id: row.src}) MATCH (b:Node {id: row.dst})
+MERGE (a)-[r:IN_CHAIN]->(b) SET r += row.props
 >>> merge_nodes("Robert'); DROP")
 Traceback (most recent call last):
 ...
@@ -61,7 +62,8 @@ def count_nodes_by_label() -> str:
     True
     """
     return (
-        f"MATCH (n:{BASE_LABEL}) UNWIND labels(n) AS label WITH label WHERE label <> '{BASE_LABEL}' "
+        f"MATCH (n:{BASE_LABEL}) UNWIND labels(n) AS label "
+        f"WITH label WHERE label <> '{BASE_LABEL}' "
         "RETURN label, count(*) AS count ORDER BY label"
     )
 

@@ -165,7 +165,7 @@ class EmbeddedServer:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
-            preexec_fn=_die_with_parent,  # noqa: PLW1509 - needed for PDEATHSIG
+            preexec_fn=_die_with_parent,
             start_new_session=True,  # Ctrl-C in a terminal reaches us, we stop it cleanly
         )
         self.owned = True

@@ -114,14 +114,15 @@ class FalkorStore(GraphStore):
     # -- schema ----------------------------------------------------------------------------
     def _ensure_schema_on(self, graph: str) -> None:
         existing = {
-            (r["label"], tuple(r["properties"]))
+            (r["label"], prop)
             for r in self._run("CALL db.indexes() YIELD label, properties "
                                "RETURN label, properties", None,
                                read_only=True, timeout_ms=None, graph=graph)
+            for prop in r["properties"]
         } if self.exists(graph) else set()
         wanted = [(BASE_LABEL, "id"), (BASE_LABEL, "name")] + [(lb, "name") for lb in ALL_LABELS]
         for label, prop in wanted:
-            if (label, (prop,)) not in existing:
+            if (label, prop) not in existing:
                 self._run(f"CREATE INDEX FOR (n:{label}) ON (n.{prop})", None,
                           read_only=False, timeout_ms=None, graph=graph)
         try:

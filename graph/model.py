@@ -70,10 +70,10 @@ NODE_KINDS: dict[str, NodeKind] = {
     for k in [
         _k("chain", "Chain", "产业链", "chains",
            ("tier", "derived", "basis", "results", "tasks"),
-           "A chain: tier flagship (标志性) / key (重点) / district (区县链群); parent via SUBCHAIN_OF."),
+           "A chain: tier flagship (标志性) / key (重点) / district (区县链群)."),
         _k("segment", "Segment", "环节", "segments",
            ("stage", "order", "basis", "chain_id"),
-           "A segment (环节) of a chain; stage upstream/midstream/downstream/support, order in chain."),
+           "A segment (环节) of a chain; stage upstream/midstream/downstream/support; order."),
         _k("enterprise", "Enterprise", "企业", "enterprises",
            ("local", "tags"), "An enterprise; local=false for firms outside Jinan."),
         _k("platform", "Platform", "平台", "platforms", ("type", "level"),

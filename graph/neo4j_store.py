@@ -53,7 +53,8 @@ def schema_statements() -> list[str]:
     'CREATE CONSTRAINT node_id_unique IF NOT EXISTS FOR (n:Node) REQUIRE n.id IS UNIQUE'
     """
     stmts = [
-        f"CREATE CONSTRAINT node_id_unique IF NOT EXISTS FOR (n:{BASE_LABEL}) REQUIRE n.id IS UNIQUE",
+        f"CREATE CONSTRAINT node_id_unique IF NOT EXISTS FOR (n:{BASE_LABEL}) "
+        "REQUIRE n.id IS UNIQUE",
         f"CREATE INDEX node_name IF NOT EXISTS FOR (n:{BASE_LABEL}) ON (n.name)",
     ]
     stmts += [
@@ -70,7 +71,9 @@ def schema_statements() -> list[str]:
 
 def _translate(error: Exception) -> StoreError:
     if isinstance(error, ServiceUnavailable | SessionExpired | OSError):
-        return StoreUnavailable(f"Neo4j is not answering ({error}). Check NEO4J_URI and the server.")
+        return StoreUnavailable(
+            f"Neo4j is not answering ({error}). Check NEO4J_URI and the server."
+        )
     code = getattr(error, "code", "") or ""
     if "TransactionTimedOut" in code or "Timeout" in code:
         return QueryTimeout(f"Query timed out: {error}")

@@ -94,6 +94,14 @@ def seed_files(path: Path) -> list[Path]:
     return sorted(p for p in path.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file())
 
 
+def _display(file: Path) -> str:
+    """The path as the user will recognise it: relative to the working directory if inside."""
+    try:
+        return str(file.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(file)
+
+
 def _pydantic_errors(e: ValidationError, file: str, base: tuple, lines: LineMap) -> list[SeedError]:
     out = []
     for err in e.errors():
@@ -120,7 +128,7 @@ def read_seeds(path: Path) -> tuple[SeedSet, list[SeedError]]:
     errors: list[SeedError] = []
     root = Path(path)
     for file in seed_files(root):
-        name = str(file)
+        name = _display(file)
         seeds.files.append(name)
         try:
             data, lines = parse_yaml(file.read_text(encoding="utf-8"), name)
@@ -192,7 +200,7 @@ def links_of(model: BaseModel) -> list[tuple[str, int | None, Link]]:
     out: list[tuple[str, int | None, Link]] = []
     for name in LINK_FIELDS:
         value = getattr(model, name, None)
-        if value is None or name == "chains" and isinstance(model, ChainIn):
+        if value is None or (name == "chains" and isinstance(model, ChainIn)):
             continue
         if isinstance(value, list):
             out += [(name, i, v) for i, v in enumerate(value)]

@@ -1,0 +1,183 @@
+"""Seed validation: every error at once, with file:line:field; nothing written on error."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from chainatlas.graph.falkor import FalkorStore
+from chainatlas.loaders.load import load
+from chainatlas.loaders.validate import SeedValidationError, read_seeds
+
+DOCS = Path(__file__).resolve().parent.parent / "seeds" / "documents.yaml"
+
+GOOD = """\
+districts:
+  - id: jinan
+    name: 济南市
+    level: city
+    sources: [{doc: jinan-2026-plan, quote: 济南市}]
+chains:
+  - id: automobile
+    name: 汽车
+    tier: flagship
+    sources: [{doc: jinan-2026-plan, quote: 汽车}]
+    segments:
+      - id: auto-parts
+        name: 汽车零部件
+        stage: upstream
+        feeds: [auto-vehicles]
+        sources: [{doc: jinan-2026-plan, quote: 动力电池等零部件}]
+      - id: auto-vehicles
+        name: 汽车整车
+        stage: downstream
+        sources: [{doc: jinan-2026-plan, quote: 整车}]
+enterprises:
+  - id: sinotruk
+    name: 中国重汽
+    aliases: [重汽]
+    district: jinan
+    chains: [{id: auto-vehicles, role: leader}]
+    sources: [{doc: jinan-2026-plan, quote: 重汽}]
+"""
+
+# Five mistakes, one per kind the issue names: unknown field, missing required field, wrong
+# type, dangling reference, unknown document — plus a duplicate id and a shared alias below.
+BAD = """\
+enterprises:
+  - id: byd
+    name: 比亚迪
+    colour: blue
+    sources: [{doc: jinan-2026-plan, quote: 比亚迪}]
+  - id: geely
+    sources: [{doc: jinan-2026-plan, quote: 吉利}]
+    name_en: Geely
+  - id: catl
+    name: 宁德时代
+    local: maybe
+    sources: [{doc: jinan-2026-plan, quote: 宁德时代}]
+  - id: lingong
+    name: 临工重机
+    district: nowhere
+    sources: [{doc: jinan-2026-plan, quote: 临工重机}]
+  - id: baidu
+    name: 百度
+    sources: [{doc: no-such-doc, quote: 百度}]
+"""
+
+
+def _write(dirpath: Path, files: dict[str, str]) -> Path:
+    dirpath.mkdir(parents=True, exist_ok=True)
+    shutil.copy(DOCS, dirpath / "documents.yaml")
+    for name, text in files.items():
+        (dirpath / name).write_text(text, encoding="utf-8")
+    return dirpath
+
+
+def test_good_seed_validates(tmp_path: Path) -> None:
+    seeds, errors = read_seeds(_write(tmp_path, {"good.yaml": GOOD}))
+    assert errors == []
+    assert {"jinan", "automobile", "auto-parts", "sinotruk"} <= set(seeds.nodes)
+
+
+def test_five_mistakes_give_five_errors_with_file_line_field(tmp_path: Path) -> None:
+    d = _write(tmp_path, {"good.yaml": GOOD, "bad.yaml": BAD})
+    _, errors = read_seeds(d)
+    got = {(Path(e.file).name, e.line, e.field) for e in errors}
+    assert got == {
+        ("bad.yaml", 4, "enterprises[0].colour"),
+        ("bad.yaml", 6, "enterprises[1].name"),
+        ("bad.yaml", 11, "enterprises[2].local"),
+        ("bad.yaml", 15, "enterprises[3].district"),
+        ("bad.yaml", 19, "enterprises[4].sources[0].doc"),
+    }, errors
+    messages = " ".join(e.message for e in errors)
+    assert "unknown field" in messages and "required" in messages
+    assert "nowhere" in messages and "no-such-doc" in messages
+
+
+def test_duplicate_id_and_shared_alias_are_reported(tmp_path: Path) -> None:
+    dup = """\
+enterprises:
+  - id: sinotruk
+    name: 中国重汽
+    aliases: [重汽]
+    sources: [{doc: jinan-2026-plan, quote: 重汽}]
+  - id: sinotruk
+    name: 重汽集团
+    sources: [{doc: jinan-2026-plan, quote: 重汽}]
+  - id: sinotruk-2
+    name: 另一家
+    aliases: [重汽]
+    sources: [{doc: jinan-2026-plan, quote: 重汽}]
+"""
+    _, errors = read_seeds(_write(tmp_path, {"dup.yaml": dup}))
+    text = "\n".join(f"{Path(e.file).name}:{e.line}: {e.field}: {e.message}" for e in errors)
+    assert "dup.yaml:6: enterprises[1].id: duplicate id 'sinotruk'" in text
+    assert "dup.yaml:11: enterprises[2].aliases: name or alias '重汽'" in text
+    assert len(errors) == 2
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
+    _, errors = read_seeds(_write(tmp_path, {"broken.yaml": "chains:\n  - id: [unclosed\n"}))
+    assert len(errors) == 1 and errors[0].field == "(yaml)" and errors[0].line >= 2
+
+
+def test_wrong_link_kind_is_reported(tmp_path: Path) -> None:
+    wrong = """\
+enterprises:
+  - id: byd
+    name: 比亚迪
+    district: automobile
+    sources: [{doc: jinan-2026-plan, quote: 比亚迪}]
+"""
+    _, errors = read_seeds(_write(tmp_path, {"good.yaml": GOOD, "w.yaml": wrong}))
+    assert [(e.line, e.field) for e in errors] == [(4, "enterprises[0].district")]
+    assert "is a chain" in errors[0].message
+
+
+def test_failed_load_leaves_previous_graph_intact(tmp_path: Path) -> None:
+    store = FalkorStore(tmp_path / "db")
+    try:
+        load(_write(tmp_path / "s1", {"good.yaml": GOOD}), store)
+        before = store.stats()
+        with pytest.raises(SeedValidationError) as info:
+            load(_write(tmp_path / "s2", {"good.yaml": GOOD, "bad.yaml": BAD}), store)
+        assert len(info.value.errors) == 5
+        assert store.stats() == before
+    finally:
+        store.close()
+
+
+def test_loading_twice_changes_no_count(tmp_path: Path) -> None:
+    store = FalkorStore(tmp_path / "db")
+    try:
+        seeds = _write(tmp_path / "s", {"good.yaml": GOOD})
+        load(seeds, store)
+        first = store.stats()
+        load(seeds, store)
+        assert store.stats() == first
+        assert first["nodes"]["Enterprise"] == 1
+        assert first["relationships"]["IN_SEGMENT"] == 1
+    finally:
+        store.close()
+
+
+def test_provenance_on_nodes_and_relationships(tmp_path: Path) -> None:
+    store = FalkorStore(tmp_path / "db")
+    try:
+        load(_write(tmp_path / "s", {"good.yaml": GOOD}), store)
+        rows = store.read(
+            "MATCH (e:Enterprise {id: $id})-[r:IN_SEGMENT]->(s) "
+            "RETURN e.source_docs AS nd, r.source_docs AS rd, r.role AS role",
+            {"id": "sinotruk"},
+        )
+        assert rows == [{"nd": ["jinan-2026-plan"], "rd": ["jinan-2026-plan"], "role": "leader"}]
+        mention = store.read(
+            "MATCH (d:Document)-[m:MENTIONS]->(e {id: 'sinotruk'}) RETURN d.id AS d, m.quote AS q"
+        )
+        assert mention == [{"d": "jinan-2026-plan", "q": "重汽"}]
+    finally:
+        store.close()
