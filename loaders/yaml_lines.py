@@ -20,6 +20,10 @@ Path_ = tuple[str | int, ...]
 LineMap = dict[Path_, int]
 
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's loader when available (about 8x faster); same nodes and marks."""
+
+
 class YamlSyntaxError(ValueError):
     """The file is not valid YAML (or has a duplicate key); ``line`` is 1-based."""
 
@@ -57,8 +61,7 @@ def _plain(value: Any) -> Any:
 
 def parse_yaml(text: str, name: str = "<string>") -> tuple[Any, LineMap]:
     """Parse ``text``; return the data (dates as ISO strings) and the line map."""
-    loader = yaml.SafeLoader(text)
-    loader.name = name
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
