@@ -1,0 +1,240 @@
+"""Interactive pages: one self-contained UTF-8 HTML file per neighbourhood or chain map.
+
+pyvis builds the vis-network node and edge options; our own Jinja template
+(``templates/graph.html.j2``) inlines the vis-network standalone bundle shipped in
+``static/``, so the file opens offline and never asks a CDN for anything. Positions come from
+:mod:`layout` (physics off), so the picture is the same every time.
+
+Data never becomes markup: the graph travels as JSON inside a ``<script type=
+"application/json">`` block with ``<``, ``>`` and ``&`` escaped, labels are drawn on the canvas,
+and tooltips are built with ``textContent``.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from pyvis.network import Network
+
+from chainatlas.graph.model import REL_TYPES
+from chainatlas.viz.data import ChainMap, VEdge, VGraph, VNode
+from chainatlas.viz.fonts import CJK_CSS_STACK
+from chainatlas.viz.layout import chain_layout, neighbourhood_layout
+from chainatlas.viz.style import (
+    GAP_STYLES,
+    ROLE_ZH,
+    STAGE_ZH,
+    legend,
+    node_size,
+    style_for,
+)
+
+VIS_JS = "vis-network.min.js"
+
+
+@lru_cache(maxsize=1)
+def vis_js() -> str:
+    """The vis-network standalone UMD bundle shipped in ``viz/static``."""
+    return resources.files("chainatlas.viz").joinpath("static", VIS_JS).read_text("utf-8")
+
+
+@lru_cache(maxsize=1)
+def _env() -> Environment:
+    return Environment(loader=PackageLoader("chainatlas.viz", "templates"),
+                       autoescape=select_autoescape(default=True, default_for_string=True))
+
+
+def script_json(obj: Any) -> str:
+    """JSON safe to place inside a ``<script>`` element (no ``</script>``, no ``<!--``).
+
+    >>> script_json({"a": "</script><b>&"})
+    '{"a": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
+    """
+    text = json.dumps(obj, ensure_ascii=False)
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def _font(size: int, bold: bool = False) -> dict[str, Any]:
+    face = CJK_CSS_STACK.replace('"', "")
+    return {"face": face, "size": size, "color": "#17202a",
+            **({"bold": {"face": face, "size": size, "color": "#17202a"}} if bold else {}),
+            "multi": "md" if bold else False}
+
+
+def _node_tip(v: VNode) -> dict[str, Any]:
+    st = style_for(v.kind)
+    lines = [f"类型 {st.zh} ({st.en}) · id {v.id}"]
+    if v.role:
+        lines.append(f"角色 role: {ROLE_ZH.get(v.role, v.role)} ({v.role})")
+    if v.aliases:
+        lines.append("别名 aliases: " + "、".join(v.aliases))
+    stage = v.props.get("stage")
+    if stage:
+        lines.append(f"环节 stage: {STAGE_ZH.get(stage, stage)} ({stage})")
+    status = v.props.get("status")
+    if status and status in GAP_STYLES:
+        g = GAP_STYLES[status]
+        lines.append(f"状态 status: {g['zh']} ({g['en']}) {v.props.get('reason') or ''}".strip())
+    return {"name": v.name, "name_en": v.name_en, "lines": lines, "sources": v.sources}
+
+
+def _edge_tip(e: VEdge) -> dict[str, Any] | None:
+    rel = REL_TYPES.get(e.type)
+    name = f"{rel.zh if rel else e.type} ({e.type})"
+    lines = [f"角色 role: {ROLE_ZH.get(e.role, e.role)} ({e.role})"] if e.role else []
+    return {"name": name, "name_en": None, "lines": lines, "sources": e.sources}
+
+
+def _label(name: str, width: int = 10) -> str:
+    """Break long Chinese names over lines so labels stay narrow."""
+    if len(name) <= width:
+        return name
+    return "\n".join(name[i:i + width] for i in range(0, min(len(name), width * 3), width))
+
+
+def _options(physics: bool = False) -> dict[str, Any]:
+    return {
+        "physics": {"enabled": physics},
+        "layout": {"improvedLayout": False, "randomSeed": 7},
+        "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False,
+                        "keyboard": False, "multiselect": False},
+        "edges": {"smooth": False, "color": {"color": "#b3b6b7", "highlight": "#34495e"},
+                  "width": 1, "selectionWidth": 2},
+        "nodes": {"font": _font(14)},
+    }
+
+
+def _render(title: str, subtitle: str, net: Network, tips_n: list[dict[str, Any]],
+            tips_e: list[dict[str, Any] | None], legend_rows: list[dict[str, Any]],
+            boxes: dict[str, Any] | None = None) -> str:
+    data = {
+        "nodes": [{"vis": n, "tip": t} for n, t in zip(net.nodes, tips_n, strict=True)],
+        "edges": [{"vis": e, "tip": t} for e, t in zip(net.edges, tips_e, strict=True)],
+        "options": _options(),
+        "legend": legend_rows,
+        "boxes": boxes,
+        "font": CJK_CSS_STACK,
+    }
+    return _env().get_template("graph.html.j2").render(
+        title=title, subtitle=subtitle, font_stack=CJK_CSS_STACK, vis_js=vis_js(),
+        data_json=script_json(data))
+
+
+def neighbourhood_html(graph: VGraph, title: str | None = None) -> str:
+    """A node and its neighbourhood as a self-contained interactive page."""
+    pos = neighbourhood_layout(graph)
+    net = Network(directed=True, cdn_resources="local")
+    tips: list[dict[str, Any]] = []
+    big = len(graph.nodes) > 150
+    for v in sorted(graph.nodes, key=lambda v: (v.depth, v.id)):
+        st = style_for(v.kind)
+        x, y = pos[v.id]
+        center = v.id == graph.center
+        net.add_node(v.id, label=_label(v.name), shape=st.shape, color=st.colour, x=x, y=y,
+                     size=node_size(v.kind, v.role, center=center) * (0.8 if big else 1.0),
+                     font=_font(18 if center else (11 if big else 14), bold=center),
+                     borderWidth=3 if v.role == "leader" or center else 1,
+                     physics=False)
+        tips.append(_node_tip(v))
+    etips: list[dict[str, Any] | None] = []
+    ids = {v.id for v in graph.nodes}
+    for e in graph.edges:
+        if e.source not in ids or e.target not in ids:
+            continue
+        rel = REL_TYPES.get(e.type)
+        net.add_edge(e.source, e.target, arrows="to",
+                     color="#c0392b" if e.role == "leader" else "#b3b6b7",
+                     width=2 if e.role == "leader" else 1,
+                     label=rel.zh if rel and not big and len(graph.edges) <= 60 else None,
+                     font={"size": 10, "color": "#7f8c8d", "strokeWidth": 3})
+        etips.append(_edge_tip(e))
+    center = graph.node(graph.center)
+    name = center.name if center else graph.center
+    t = title or f"{name} 关系网络"
+    sub = (f"{center.name_en + ' · ' if center and center.name_en else ''}"
+           f"neighbourhood · {len(graph.nodes)} 个节点 nodes · {len(graph.edges)} 条关系 edges"
+           + (" · 已截断 truncated" if graph.truncated else "")
+           + " · 悬停查看来源 hover for sources")
+    rows = legend(sorted({v.kind for v in graph.nodes}))
+    rows.append({"kind": "leader", "zh": "粗边框 = 链主", "en": "chain leader",
+                 "colour": "#17202a"})
+    return _render(t, sub, net, tips, etips, rows)
+
+
+def chain_map_html(cm: ChainMap) -> str:
+    """The chain map (upstream → downstream, actors under segments, gaps marked) as a page."""
+    lay = chain_layout(cm)
+    net = Network(directed=True, cdn_resources="local")
+    tips: list[dict[str, Any]] = []
+    segs = {s.id: s for s in cm.segments}
+    actors = {a.id: a for s in cm.segments for a in s.actors}
+    actors.update({a.id: a for a in cm.chain_actors})
+    columns = []
+    for col in lay.columns:
+        seg = segs[col.segment_id]
+        g = GAP_STYLES.get(seg.status, GAP_STYLES["covered"])
+        gap = seg.status in ("missing", "weak", "broken")
+        b = col.box
+        columns.append({"x": b.x, "y": b.y, "w": b.w, "h": b.h, "colour": g["colour"],
+                        "fill": g["fill"] if gap else "#ffffff", "gap": gap,
+                        "badge": f"{g['zh']} {g['en']}" if gap else None,
+                        "empty": "暂无本地企业 · 待补链" if not seg.actors else None,
+                        "more": f"… 另有 {col.hidden} 家 (+{col.hidden} more)"
+                        if col.hidden else None})
+        label = seg.name + (f"\n{seg.name_en}" if seg.name_en else "")
+        net.add_node(seg.id, label=label, shape="box", x=col.header.cx, y=col.header.cy,
+                     widthConstraint={"minimum": b.w - 16, "maximum": b.w - 16},
+                     heightConstraint={"minimum": col.header.h - 16},
+                     color={"background": "#f0f3f4" if not gap else g["fill"],
+                            "border": g["colour"]},
+                     font=_font(17), borderWidth=2, fixed=True, physics=False)
+        tips.append(_node_tip(VNode(seg.id, "segment", seg.name, seg.name_en,
+                                    props={"stage": seg.stage, "status": seg.status,
+                                           "reason": seg.reason}, sources=seg.sources)))
+    placed: set[str] = set()
+    for slot in [*(s for c in lay.columns for s in c.slots), *lay.chain_slots]:
+        a = actors[slot.actor_id]
+        node_id = a.id if a.id not in placed else f"{a.id}@{slot.segment_id}"
+        placed.add(a.id)
+        st = style_for(a.kind)
+        leader = a.role == "leader"
+        net.add_node(node_id, label=_label(a.name, 11), shape="box", x=slot.x + 95, y=slot.y,
+                     widthConstraint={"minimum": 190, "maximum": 190},
+                     color={"background": "#ffffff", "border": st.colour},
+                     borderWidth=4 if leader else 1.5,
+                     font=_font(15 if leader else 13), fixed=True, physics=False,
+                     shapeProperties={"borderRadius": 4})
+        tips.append(_node_tip(VNode(a.id, a.kind, a.name, a.name_en, role=a.role,
+                                    sources=a.sources)))
+    etips: list[dict[str, Any] | None] = []
+    for a_id, b_id in cm.flows:
+        if a_id in segs and b_id in segs:
+            net.add_edge(a_id, b_id, arrows="to", color="#34495e", width=2.5)
+            etips.append(_edge_tip(VEdge(a_id, b_id, "UPSTREAM_OF")))
+    bands = [{"x": b.box.x, "y": b.box.y, "w": b.box.w, "h": b.box.h - 6,
+              "label": f"{STAGE_ZH.get(b.stage, b.stage)} {b.stage}"} for b in lay.bands]
+    if lay.chain_row:
+        r = lay.chain_row
+        columns.append({"x": r.x, "y": r.y, "w": r.w, "h": r.h, "colour": "#aab7b8",
+                        "fill": "#f8f9f9", "gap": False, "badge": None,
+                        "empty": None, "more": None})
+        bands.append({"x": r.x, "y": r.y + 4, "w": 260, "h": 30,
+                      "label": "全链 whole chain"})
+    rows = legend(sorted({a.kind for a in actors.values()}))
+    rows.append({"kind": "leader", "zh": "粗边框 = 链主", "en": "chain leader",
+                 "colour": "#17202a"})
+    for status in ("missing", "weak"):
+        g = GAP_STYLES[status]
+        rows.append({"kind": status, "zh": g["zh"], "en": g["en"], "colour": g["colour"],
+                     "fill": g["fill"], "box": True})
+    title = f"{cm.name}产业链图谱"
+    n_gap = sum(1 for s in cm.segments if s.status in ("missing", "weak", "broken"))
+    sub = (f"{cm.name_en + ' chain map · ' if cm.name_en else ''}上游 → 下游 upstream → "
+           f"downstream · {len(cm.segments)} 个环节 segments · {n_gap} 处缺/弱链 gaps · "
+           "悬停查看来源 hover for sources")
+    return _render(title, sub, net, tips, etips, rows, {"columns": columns, "bands": bands})

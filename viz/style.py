@@ -1,0 +1,115 @@
+"""How each kind of node looks: colour, shape, size by role, and the legend.
+
+One table serves the interactive pages (vis-network shapes) and the still pictures
+(matplotlib markers), so a kind looks the same everywhere.
+
+>>> style_for("enterprise").zh
+'企业'
+>>> node_size("enterprise", "leader") > node_size("enterprise", "member")
+True
+>>> style_for("no-such-kind").colour == DEFAULT.colour
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chainatlas.graph.model import NODE_KINDS
+
+
+@dataclass(frozen=True)
+class KindStyle:
+    """Look of one node kind."""
+
+    kind: str
+    zh: str
+    en: str
+    colour: str
+    shape: str  # vis-network shape
+    marker: str  # matplotlib marker
+    size: int  # base size (vis-network px; still pictures scale it)
+
+
+_S = KindStyle
+STYLES: dict[str, KindStyle] = {
+    s.kind: s
+    for s in [
+        _S("chain", "产业链", "Chain", "#c0392b", "hexagon", "h", 34),
+        _S("segment", "环节", "Segment", "#e67e22", "box", "s", 22),
+        _S("enterprise", "企业", "Enterprise", "#2471a3", "dot", "o", 16),
+        _S("platform", "平台", "Platform", "#17a589", "diamond", "D", 15),
+        _S("park", "园区", "Park", "#7d3c98", "square", "s", 15),
+        _S("cluster", "产业集群", "Cluster", "#a04000", "triangle", "^", 15),
+        _S("district", "区县", "District", "#5d6d7e", "triangleDown", "v", 18),
+        _S("agency", "机构", "Agency", "#b7950b", "star", "*", 16),
+        _S("person", "人物", "Person", "#cb4335", "ellipse", "o", 12),
+        _S("project", "项目", "Project", "#229954", "dot", "p", 13),
+        _S("policy", "政策", "Policy", "#6c3483", "dot", "P", 12),
+        _S("metric", "指标", "Metric", "#839192", "dot", ".", 10),
+        _S("document", "文献", "Document", "#aab7b8", "dot", "d", 10),
+    ]
+}
+DEFAULT = KindStyle("other", "其他", "Other", "#95a5a6", "dot", "o", 12)
+
+LEADER_SCALE = 1.8
+"""Chain leaders (链主) are drawn this much larger."""
+
+GAP_STYLES: dict[str, dict[str, str]] = {
+    "missing": {"zh": "缺链", "en": "missing", "colour": "#d62728", "fill": "#fdecea"},
+    "weak": {"zh": "弱链", "en": "weak", "colour": "#e69500", "fill": "#fff6e0"},
+    "broken": {"zh": "断链", "en": "broken", "colour": "#8e0000", "fill": "#f9e0e0"},
+    "covered": {"zh": "已覆盖", "en": "covered", "colour": "#5d6d7e", "fill": "#f4f6f7"},
+}
+"""How a segment's gap status is marked on the chain map."""
+
+STAGE_ZH: dict[str, str] = {
+    "upstream": "上游",
+    "midstream": "中游",
+    "downstream": "下游",
+    "support": "配套",
+}
+
+ROLE_ZH: dict[str, str] = {"leader": "链主", "member": "链上企业"}
+
+EDGE_ZH: dict[str, str] = {}
+
+
+def _edge_labels() -> dict[str, str]:
+    from chainatlas.graph.model import REL_TYPES
+
+    return {name: r.zh for name, r in REL_TYPES.items()}
+
+
+EDGE_ZH.update(_edge_labels())
+
+
+def style_for(kind: str | None) -> KindStyle:
+    """Style of a kind (a neutral grey for unknown kinds)."""
+    return STYLES.get(kind or "", DEFAULT)
+
+
+def node_size(kind: str | None, role: str | None = None, *, center: bool = False) -> float:
+    """vis-network size of a node: base size by kind, larger for leaders and the centre."""
+    size = float(style_for(kind).size)
+    if role == "leader":
+        size *= LEADER_SCALE
+    if center:
+        size *= 1.6
+    return size
+
+
+def legend(kinds: list[str] | None = None) -> list[dict[str, str]]:
+    """Legend entries ``{kind, zh, en, colour, shape}``, for the given kinds (default all)."""
+    chosen = kinds if kinds is not None else list(STYLES)
+    seen: list[dict[str, str]] = []
+    for k in chosen:
+        s = style_for(k)
+        if any(e["kind"] == s.kind for e in seen):
+            continue
+        seen.append({"kind": s.kind, "zh": s.zh, "en": s.en, "colour": s.colour,
+                     "shape": s.shape})
+    return seen
+
+
+assert set(STYLES) == set(NODE_KINDS), "every model kind needs a style"
