@@ -1,13 +1,27 @@
 """Named, parameterised queries for ``chainatlas query NAME --param k=v``.
 
 Every entry is a Cypher text from the query modules plus its parameters; values always travel
-as parameters, never formatted into the text.
+as parameters, never formatted into the text. The Python functions of the query modules
+(``chain_overview``, ``gap_report``, ``related_enterprises`` …) post-process these rows for
+the API; the registry gives analysts the raw rows.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
+from chainatlas.queries import (
+    chains,
+    districts,
+    enterprises,
+    gaps,
+    neighbourhood,
+    nodes,
+    related,
+    search,
+    sources,
+)
 
 
 @dataclass(frozen=True)
@@ -24,12 +38,24 @@ NODES_BY_KIND = (
     "RETURN n.id AS id, n.kind AS kind, n.name AS name, n.name_en AS name_en "
     "ORDER BY kind, id LIMIT $limit"
 )
+"""Which nodes are there (optionally of one kind)?"""
+
 CHAIN_SEGMENTS = (
     "MATCH (s:Segment)-[:SEGMENT_OF]->(c:Chain {id: $chain}) "
     "OPTIONAL MATCH (a)-[:IN_SEGMENT]->(s) "
     "RETURN s.order AS order, s.id AS id, s.name AS name, s.stage AS stage, "
     "count(a) AS actors ORDER BY order"
 )
+"""Which segments does a chain have, in order, with how many actors each?"""
+
+NEIGHBOURS = (
+    "MATCH (n:Node {id: $id})-[r]-(m:Node) WHERE type(r) <> 'MENTIONS' "
+    "RETURN type(r) AS type, startNode(r).id AS source, endNode(r).id AS target, "
+    "m.kind AS kind, m.name AS name ORDER BY type, target"
+)
+"""What is directly connected to a node (documents left out)?"""
+
+_ALL_TYPES = list(neighbourhood.DEFAULT_REL_TYPES)
 
 NAMED_QUERIES: dict[str, NamedQuery] = {
     q.name: q
@@ -38,5 +64,39 @@ NAMED_QUERIES: dict[str, NamedQuery] = {
                    "Nodes, optionally of one kind", {"kind": None, "limit": 100}),
         NamedQuery("chain-segments", CHAIN_SEGMENTS, ("chain",),
                    "Segments of a chain in order, with the number of actors in each"),
+        NamedQuery("chains", chains.CHAINS, ("tier",),
+                   "Chains with parent and counts (tier flagship/key/district)", {"tier": None}),
+        NamedQuery("chain-actors", chains.CHAIN_SEGMENTS, ("id",),
+                   "Actors of each segment of a chain, one row per (segment, actor)"),
+        NamedQuery("chain-links", chains.CHAIN_LINKS, ("id", "types"),
+                   "What is attached to a chain directly", {"types": chains.LINK_TYPES}),
+        NamedQuery("chain-districts", chains.CHAIN_DISTRICTS, ("chains",),
+                   "Districts where the actors of chains (a list of ids) are located"),
+        NamedQuery("gap-actors", gaps.GAP_SEGMENT_ACTORS, ("chains",),
+                   "Segments of chains (list of ids) with their actors, local flag, district"),
+        NamedQuery("gap-links", gaps.GAP_FIRM_LINKS, ("chains",),
+                   "Partners, suppliers and customers of the firms of chains (list of ids)"),
+        NamedQuery("related", related.RELATED, ("id", "city", "chain_kind"),
+                   "Enterprises related to an enterprise, one row per (firm, reason, via)",
+                   {"city": "city", "chain_kind": "chain"}),
+        NamedQuery("neighbours", NEIGHBOURS, ("id",), "Direct neighbours of a node"),
+        NamedQuery("resolve", nodes.NODE_BY_KEY, ("key", "kind"),
+                   "Nodes with this lower-cased name, alias, English name or pinyin key",
+                   {"kind": None}),
+        NamedQuery("search", search.SEARCH_CANDIDATES, ("q", "q2", "kind", "cap"),
+                   "Nodes whose search keys contain a lower-cased text",
+                   {"kind": None, "q2": "", "cap": 50}),
+        NamedQuery("enterprises", enterprises.ENTERPRISES, (),
+                   "Enterprises with their chains, segments and districts"),
+        NamedQuery("districts", districts.DISTRICTS, (),
+                   "Districts with parent and number of located nodes"),
+        NamedQuery("district-chains", districts.DISTRICT_CHAINS, ("ids",),
+                   "Chains with actors located in districts (a list of ids)"),
+        NamedQuery("documents", sources.DOCUMENTS, (), "Source documents"),
+        NamedQuery("cited-by", sources.NODES_CITING, ("doc",),
+                   "Nodes citing a document, with their quotes"),
+        NamedQuery("degrees", neighbourhood.DEGREES, ("ids", "types"),
+                   "Degree of nodes (a list of ids) over relationship types",
+                   {"types": _ALL_TYPES}),
     ]
 }

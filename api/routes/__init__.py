@@ -1,5 +1,23 @@
 """One router per resource; :data:`ROUTERS` is the order they are mounted in."""
 
-from chainatlas.api.routes import health
+from chainatlas.api.routes import (
+    chains,
+    console,
+    districts,
+    enterprises,
+    graph,
+    health,
+    search,
+    sources,
+)
 
-ROUTERS = [health.router]
+ROUTERS = [
+    health.router,
+    search.router,
+    chains.router,
+    enterprises.router,
+    districts.router,
+    graph.router,
+    sources.router,
+    console.router,
+]

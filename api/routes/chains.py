@@ -1,0 +1,53 @@
+"""``/chains``: the chains, one chain's overview, and its gaps."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query
+
+from chainatlas.api.deps import SettingsDep, StoreDep
+from chainatlas.api.models import PROBLEMS
+from chainatlas.api.routes.common import resolve_or_404, resolve_param
+from chainatlas.queries.chains import ChainOverview, ChainSummary, chain_overview, list_chains
+from chainatlas.queries.gaps import GapReport, gap_report
+
+router = APIRouter(tags=["chains"], responses=PROBLEMS)
+
+ChainKey = Annotated[str, Path(description="Chain id, Chinese name or alias (URL-encoded)")]
+
+
+@router.get("/chains", response_model=list[ChainSummary], operation_id="list_chains")
+def get_chains(
+    store: StoreDep, settings: SettingsDep,
+    tier: Annotated[Literal["flagship", "key", "district"] | None, Query()] = None,
+) -> list[ChainSummary]:
+    """The chains (13 flagship, their key chains, district chain groups) with counts."""
+    return list_chains(store, tier, timeout_ms=settings.query_timeout_ms)
+
+
+@router.get("/chains/{id}", response_model=ChainOverview, operation_id="get_chain")
+def get_chain(id: ChainKey, store: StoreDep, settings: SettingsDep) -> ChainOverview:
+    """A chain with its parent, key chains, segments (with counts), leaders, platforms,
+    parks, clusters, offices, districts where present and metrics."""
+    t = settings.query_timeout_ms
+    props = resolve_or_404(store, id, "chain", t)
+    ov = chain_overview(store, props["id"], timeout_ms=t)
+    assert ov is not None
+    return ov
+
+
+@router.get("/chains/{id}/gaps", response_model=GapReport, operation_id="get_chain_gaps")
+def get_chain_gaps(
+    id: ChainKey, store: StoreDep, settings: SettingsDep,
+    district: Annotated[str | None, Query(description="Scope: district id or name")] = None,
+    candidates: Annotated[int, Query(ge=0, le=50, description="Candidates per segment")] = 10,
+) -> GapReport:
+    """Each segment missing / weak / covered, with evidence and the firms to court."""
+    t = settings.query_timeout_ms
+    props = resolve_or_404(store, id, "chain", t)
+    d = resolve_param(store, "district", district, "district", t)
+    rep = gap_report(store, props["id"], district=d, candidates_per_segment=candidates,
+                     timeout_ms=t)
+    assert rep is not None
+    return rep

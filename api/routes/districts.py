@@ -1,0 +1,38 @@
+"""``/districts``: the districts and zones, and one district's profile."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+
+from chainatlas.api.deps import SettingsDep, StoreDep
+from chainatlas.api.models import PROBLEMS
+from chainatlas.api.routes.common import resolve_or_404
+from chainatlas.queries.districts import (
+    DistrictProfile,
+    DistrictSummary,
+    district_profile,
+    list_districts,
+)
+
+router = APIRouter(tags=["districts"], responses=PROBLEMS)
+
+
+@router.get("/districts", response_model=list[DistrictSummary], operation_id="list_districts")
+def get_districts(store: StoreDep, settings: SettingsDep) -> list[DistrictSummary]:
+    """The city, its districts and counties, and the functional zones."""
+    return list_districts(store, timeout_ms=settings.query_timeout_ms)
+
+
+@router.get("/districts/{id}", response_model=DistrictProfile, operation_id="get_district")
+def get_district(
+    id: Annotated[str, Path(description="District id, Chinese name or alias")],
+    store: StoreDep, settings: SettingsDep,
+) -> DistrictProfile:
+    """Chains present, actors by kind, clusters, projects and figures of one district."""
+    t = settings.query_timeout_ms
+    props = resolve_or_404(store, id, "district", t)
+    prof = district_profile(store, props["id"], timeout_ms=t)
+    assert prof is not None
+    return prof

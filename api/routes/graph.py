@@ -1,0 +1,67 @@
+"""``/nodes/{id}``, ``/graph/neighbourhood/{id}`` and ``/graph/path``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from chainatlas.api.deps import SettingsDep, StoreDep
+from chainatlas.api.models import PROBLEMS
+from chainatlas.api.routes.common import resolve_or_404, split_list
+from chainatlas.graph.model import NODE_KINDS, REL_TYPES
+from chainatlas.queries.neighbourhood import Subgraph, neighbourhood
+from chainatlas.queries.nodes import NodeDetail, node_detail
+from chainatlas.queries.paths import MAX_HOPS, PathResult, shortest_paths
+
+router = APIRouter(tags=["graph"], responses=PROBLEMS)
+
+NodeKey = Annotated[str, Path(description="Node id, Chinese name or alias (URL-encoded)")]
+KINDS = list(NODE_KINDS)
+TYPES = list(REL_TYPES)
+
+
+@router.get("/nodes/{id}", response_model=NodeDetail, operation_id="get_node")
+def get_node(id: NodeKey, store: StoreDep, settings: SettingsDep) -> NodeDetail:
+    """Any node, with its sources and all its relationships (with theirs)."""
+    t = settings.query_timeout_ms
+    props = resolve_or_404(store, id, None, t)
+    d = node_detail(store, props["id"], timeout_ms=t)
+    assert d is not None
+    return d
+
+
+@router.get("/graph/neighbourhood/{id}", response_model=Subgraph,
+            operation_id="get_neighbourhood")
+def get_neighbourhood(
+    id: NodeKey, store: StoreDep, settings: SettingsDep,
+    depth: Annotated[int, Query(ge=1, le=3, description="Hops from the node")] = 1,
+    kinds: Annotated[list[str] | None, Query(
+        description="Node kinds to keep (repeat or comma-separate): " + ", ".join(KINDS))] = None,
+    rel_types: Annotated[list[str] | None, Query(
+        description="Relationship types to follow: " + ", ".join(TYPES))] = None,
+    max_nodes: Annotated[int, Query(ge=1, le=500)] = 150,
+) -> Subgraph:
+    """Nodes and relationships within `depth` hops, the most relevant `max_nodes` kept."""
+    t = settings.query_timeout_ms
+    props = resolve_or_404(store, id, None, t)
+    sg = neighbourhood(store, props["id"], depth=depth, kinds=split_list("kinds", kinds, KINDS),
+                       rel_types=split_list("rel_types", rel_types, TYPES),
+                       max_nodes=max_nodes, timeout_ms=t)
+    assert sg is not None
+    return sg
+
+
+@router.get("/graph/path", response_model=PathResult, operation_id="get_path")
+def get_path(
+    store: StoreDep, settings: SettingsDep,
+    source: Annotated[str, Query(alias="from", min_length=1, description="Id, name or alias")],
+    target: Annotated[str, Query(alias="to", min_length=1, description="Id, name or alias")],
+    limit: Annotated[int, Query(ge=1, le=10)] = 3,
+    max_hops: Annotated[int, Query(ge=1, le=MAX_HOPS)] = MAX_HOPS,
+) -> PathResult:
+    """The shortest few connections between two nodes (at most 4 hops)."""
+    t = settings.query_timeout_ms
+    a = resolve_or_404(store, source, None, t)["id"]
+    b = resolve_or_404(store, target, None, t)["id"]
+    return shortest_paths(store, a, b, limit=limit, max_hops=max_hops, timeout_ms=t)

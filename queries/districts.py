@@ -1,0 +1,142 @@
+"""Districts: the list of districts and zones, and one district's profile.
+
+A profile gathers what is located in the district (actors by kind, sub-districts), the chains
+present there (chains located in it and the chains of its actors, with counts), its clusters,
+projects, and the figures (metrics), policies and agencies attached to it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from pydantic import BaseModel, Field
+
+from chainatlas.graph.store import GraphStore
+from chainatlas.queries.chains import MetricOut, _metric
+from chainatlas.queries.models import GraphNode, Ref, Source, node_from_props, ref_from, to_sources
+
+DISTRICTS = (
+    "MATCH (d:District) OPTIONAL MATCH (d)-[:LOCATED_IN]->(p:District) "
+    "OPTIONAL MATCH (a:Node)-[:LOCATED_IN]->(d) "
+    "RETURN properties(d) AS props, p.id AS parent, count(a) AS located"
+)
+"""Which districts and zones are there, with their parent and how many things are in each?"""
+
+DISTRICT_LOCATED = (
+    "MATCH (a:Node)-[r:LOCATED_IN]->(d:District {id: $id}) "
+    "RETURN properties(a) AS props, properties(r) AS link"
+)
+"""What is located in this district (actors, sub-districts, district chains)?"""
+
+DISTRICT_CHAINS = (
+    "MATCH (a:Node)-[:LOCATED_IN]->(d:District) WHERE d.id IN $ids "
+    "MATCH (a)-[:IN_CHAIN|IN_SEGMENT]->(x:Node) "
+    "WITH coalesce(x.chain_id, x.id) AS cid, a "
+    "MATCH (c:Chain {id: cid}) "
+    "RETURN c.id AS id, c.name AS name, c.name_en AS name_en, c.tier AS tier, "
+    "count(DISTINCT a) AS actors, collect(DISTINCT a.id) AS actor_ids ORDER BY actors DESC, id"
+)
+"""Which chains have actors located in these districts, and how many?"""
+
+DISTRICT_LINKS = (
+    "MATCH (d:District {id: $id})-[r]-(x:Node) WHERE type(r) IN $types "
+    "RETURN type(r) AS type, properties(r) AS link, properties(x) AS props"
+)
+"""Which figures, policies, agencies and parents are attached to this district?"""
+
+
+class DistrictSummary(BaseModel):
+    id: str
+    name: str
+    name_en: str | None = None
+    level: str | None = None
+    parent: str | None = None
+    located: int = Field(0, description="number of nodes located in it")
+    sources: list[Source] = Field(default_factory=list)
+
+
+class ChainPresence(BaseModel):
+    id: str
+    name: str
+    name_en: str | None = None
+    tier: str | None = None
+    actors: int
+    actor_ids: list[str]
+    located: bool = Field(False, description="a chain of this district (LOCATED_IN)")
+
+
+class DistrictProfile(BaseModel):
+    district: GraphNode
+    parent: Ref | None = None
+    sub_districts: list[Ref] = Field(default_factory=list)
+    chains: list[ChainPresence] = Field(default_factory=list)
+    actors: dict[str, list[Ref]] = Field(default_factory=dict, description="by kind")
+    counts: dict[str, int] = Field(default_factory=dict)
+    clusters: list[Ref] = Field(default_factory=list)
+    projects: list[Ref] = Field(default_factory=list)
+    metrics: list[MetricOut] = Field(default_factory=list)
+    policies: list[Ref] = Field(default_factory=list)
+    agencies: list[Ref] = Field(default_factory=list)
+
+
+def list_districts(store: GraphStore, *, timeout_ms: int | None = None) -> list[DistrictSummary]:
+    """Which districts and functional zones does the graph hold?"""
+    out = [DistrictSummary(id=r["props"]["id"], name=r["props"].get("name") or r["props"]["id"],
+                           name_en=r["props"].get("name_en"), level=r["props"].get("level"),
+                           parent=r["parent"], located=r["located"],
+                           sources=to_sources(r["props"]))
+           for r in store.read(DISTRICTS, {}, timeout_ms=timeout_ms)]
+    order = {"province": 0, "city": 1, "district": 2, "county": 3, "zone": 4}
+    out.sort(key=lambda d: (order.get(d.level or "", 5), d.id))
+    return out
+
+
+def district_profile(store: GraphStore, district_id: str, *,
+                     timeout_ms: int | None = None) -> DistrictProfile | None:
+    """What is in this district: chains present, actors by kind, clusters, projects, figures?"""
+    rows = store.read("MATCH (d:District {id: $id}) RETURN properties(d) AS props",
+                      {"id": district_id}, timeout_ms=timeout_ms)
+    if not rows:
+        return None
+    prof = DistrictProfile(district=node_from_props(rows[0]["props"]))
+    by_kind: dict[str, list[Ref]] = defaultdict(list)
+    located_chains: dict[str, Ref] = {}
+    for r in store.read(DISTRICT_LOCATED, {"id": district_id}, timeout_ms=timeout_ms):
+        ref = ref_from(r["props"], link=r["link"])
+        if ref.kind == "district":
+            prof.sub_districts.append(ref)
+        elif ref.kind == "chain":
+            located_chains[ref.id] = ref
+        else:
+            by_kind[ref.kind].append(ref)
+    for lst in by_kind.values():
+        lst.sort(key=lambda x: x.id)
+    prof.actors = dict(sorted(by_kind.items()))
+    prof.counts = {k: len(v) for k, v in prof.actors.items()}
+    prof.clusters = by_kind.get("cluster", [])
+    prof.projects = by_kind.get("project", [])
+    ids = [district_id, *(d.id for d in prof.sub_districts)]
+    chains: dict[str, ChainPresence] = {}
+    for r in store.read(DISTRICT_CHAINS, {"ids": ids}, timeout_ms=timeout_ms):
+        chains[r["id"]] = ChainPresence(id=r["id"], name=r["name"] or r["id"],
+                                        name_en=r["name_en"], tier=r["tier"], actors=r["actors"],
+                                        actor_ids=sorted(r["actor_ids"]))
+    for cid, ref in located_chains.items():
+        c = chains.setdefault(cid, ChainPresence(id=cid, name=ref.name, name_en=ref.name_en,
+                                                 actors=0, actor_ids=[]))
+        c.located = True
+    prof.chains = sorted(chains.values(), key=lambda c: (not c.located, -c.actors, c.id))
+    types = ["METRIC_OF", "APPLIES_TO", "ISSUED", "OVERSEES", "HEADS", "LOCATED_IN"]
+    for r in store.read(DISTRICT_LINKS, {"id": district_id, "types": types},
+                        timeout_ms=timeout_ms):
+        p, t = r["props"], r["type"]
+        if t == "METRIC_OF":
+            prof.metrics.append(_metric(p))
+        elif p.get("kind") == "policy":
+            prof.policies.append(ref_from(p, link=r["link"]))
+        elif t == "LOCATED_IN" and p.get("kind") == "district" and p["id"] not in ids:
+            prof.parent = ref_from(p, link=r["link"])
+        elif p.get("kind") in {"agency", "person"}:
+            prof.agencies.append(ref_from(p, link=r["link"]))
+    prof.metrics.sort(key=lambda m: (m.year or 0, m.id))
+    return prof

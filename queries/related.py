@@ -1,0 +1,214 @@
+"""Related enterprises: for one enterprise, the others ranked by why they are connected.
+
+One Cypher text (a ``UNION ALL`` of one branch per reason) returns every (other firm, reason,
+via node, sources) row; Python scores and filters. The score of a firm is the sum, over the
+distinct reason kinds it has, of the weight of that kind (a kind counts once, however many
+via nodes): declared links weigh most, shared places least.
+
+=================  ======  =========================================================
+reason kind        weight  meaning
+=================  ======  =========================================================
+partner            5       declared partnership (PARTNERS_WITH, either direction)
+supplier           5       the other supplies this firm (SUPPLIES →)
+customer           5       this firm supplies the other
+same_segment       3       both in the same segment (IN_SEGMENT)
+upstream           2       the other is in a segment upstream of this firm's (UPSTREAM_OF)
+downstream         2       the other is in a segment downstream of this firm's
+same_cluster       2       members of the same cluster
+same_park          2       in (or members of) the same park
+shared_platform    1.5     both linked to the same platform (partner, member, operator)
+same_chain         1       both in the same chain (chain level or different segments)
+same_district      1       located in the same district (the city level is not counted)
+=================  ======  =========================================================
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from chainatlas.graph.store import GraphStore
+from chainatlas.queries.models import Source, pair_sources
+
+WEIGHTS: dict[str, float] = {
+    "partner": 5.0,
+    "supplier": 5.0,
+    "customer": 5.0,
+    "same_segment": 3.0,
+    "upstream": 2.0,
+    "downstream": 2.0,
+    "same_cluster": 2.0,
+    "same_park": 2.0,
+    "shared_platform": 1.5,
+    "same_chain": 1.0,
+    "same_district": 1.0,
+}
+REASON_KINDS = tuple(WEIGHTS)
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "partner": ("与之有合作关系", "Declared partner"),
+    "supplier": ("为其供货（上游供应商）", "Supplies it (supplier)"),
+    "customer": ("采购其产品（下游客户）", "Buys from it (customer)"),
+    "same_segment": ("同属“{via}”环节", "Both in segment {via}"),
+    "upstream": ("位于上游环节“{via}”", "In upstream segment {via}"),
+    "downstream": ("位于下游环节“{via}”", "In downstream segment {via}"),
+    "same_cluster": ("同属产业集群“{via}”", "Both in cluster {via}"),
+    "same_park": ("同在园区“{via}”", "Both in park {via}"),
+    "shared_platform": ("共同关联平台“{via}”", "Both linked to platform {via}"),
+    "same_chain": ("同属产业链“{via}”", "Both in chain {via}"),
+    "same_district": ("同在“{via}”", "Both located in {via}"),
+}
+
+_ROW = ("RETURN '{kind}' AS reason, o.id AS other, {via}.id AS via, {via}.name AS via_name, "
+        "{docs} AS docs, {quotes} AS quotes")
+
+
+def _branch(kind: str, match: str, via: str = "v", rels: tuple[str, ...] = ("r1", "r2")) -> str:
+    docs = " + ".join(f"coalesce({r}.source_docs, [])" for r in rels)
+    quotes = " + ".join(f"coalesce({r}.source_quotes, [])" for r in rels)
+    return f"{match} " + _ROW.format(kind=kind, via=via, docs=docs, quotes=quotes)
+
+
+_E = "MATCH (e:Enterprise {id: $id})"
+RELATED = " UNION ALL ".join([
+    _branch("same_segment", f"{_E}-[r1:IN_SEGMENT]->(v:Segment)<-[r2:IN_SEGMENT]-(o:Enterprise) "
+            "WHERE o.id <> e.id"),
+    _branch("downstream", f"{_E}-[r1:IN_SEGMENT]->(:Segment)-[:UPSTREAM_OF]->(v:Segment)"
+            "<-[r2:IN_SEGMENT]-(o:Enterprise) WHERE o.id <> e.id"),
+    _branch("upstream", f"{_E}-[r1:IN_SEGMENT]->(:Segment)<-[:UPSTREAM_OF]-(v:Segment)"
+            "<-[r2:IN_SEGMENT]-(o:Enterprise) WHERE o.id <> e.id"),
+    _branch("partner", f"{_E}-[r1:PARTNERS_WITH]-(o:Enterprise) WITH e, r1, o, o AS v",
+            rels=("r1",)),
+    _branch("customer", f"{_E}-[r1:SUPPLIES]->(o:Enterprise) WITH e, r1, o, o AS v",
+            rels=("r1",)),
+    _branch("supplier", f"{_E}<-[r1:SUPPLIES]-(o:Enterprise) WITH e, r1, o, o AS v",
+            rels=("r1",)),
+    _branch("same_cluster", f"{_E}-[r1:MEMBER_OF]->(v:Cluster)<-[r2:MEMBER_OF]-(o:Enterprise) "
+            "WHERE o.id <> e.id"),
+    _branch("same_park", f"{_E}-[r1:LOCATED_IN|MEMBER_OF]->(v:Park)"
+            "<-[r2:LOCATED_IN|MEMBER_OF]-(o:Enterprise) WHERE o.id <> e.id"),
+    _branch("same_district", f"{_E}-[r1:LOCATED_IN]->(v:District)<-[r2:LOCATED_IN]-"
+            "(o:Enterprise) WHERE o.id <> e.id AND coalesce(v.level, '') <> $city"),
+    _branch("shared_platform", f"{_E}-[r1:PARTNERS_WITH|MEMBER_OF|OPERATES]-(v:Platform)"
+            "-[r2:PARTNERS_WITH|MEMBER_OF|OPERATES]-(o:Enterprise) WHERE o.id <> e.id"),
+    _branch("same_chain", f"{_E}-[r1:IN_CHAIN|IN_SEGMENT]->(x:Node) "
+            "MATCH (o:Enterprise)-[r2:IN_CHAIN|IN_SEGMENT]->(y:Node) "
+            "WHERE o.id <> e.id AND coalesce(x.chain_id, x.id) = coalesce(y.chain_id, y.id) "
+            "AND (x.id <> y.id OR x.kind = $chain_kind) "
+            "MATCH (v:Chain {id: coalesce(x.chain_id, x.id)})"),
+])
+"""Which enterprises are connected to this enterprise, through what, and why (one row each)?"""
+
+MEMBERSHIPS = (
+    "UNWIND $ids AS oid MATCH (o:Enterprise {id: oid}) "
+    "OPTIONAL MATCH (o)-[:IN_CHAIN|IN_SEGMENT]->(x:Node) "
+    "OPTIONAL MATCH (o)-[:LOCATED_IN]->(d:District) "
+    "OPTIONAL MATCH (d)-[:LOCATED_IN]->(pd:District) "
+    "RETURN o.id AS id, properties(o) AS props, collect(DISTINCT coalesce(x.chain_id, x.id)) "
+    "AS chains, collect(DISTINCT d.id) + collect(DISTINCT pd.id) AS districts"
+)
+"""Which chains and districts (with their parents) are these enterprises in?"""
+
+PARENT_CHAINS = (
+    "MATCH (k:Chain)-[:SUBCHAIN_OF]->(c:Chain) RETURN k.id AS key, c.id AS parent"
+)
+"""Which key chain belongs to which flagship chain?"""
+
+
+class RelatedReason(BaseModel):
+    kind: str
+    text: str = Field(description="中文")
+    text_en: str
+    via: str | None = Field(None, description="id of the node through which they are related")
+    via_name: str | None = None
+    weight: float
+    sources: list[Source] = Field(default_factory=list)
+
+
+class RelatedEnterprise(BaseModel):
+    id: str
+    name: str
+    name_en: str | None = None
+    local: bool | None = None
+    chains: list[str] = Field(default_factory=list)
+    districts: list[str] = Field(default_factory=list)
+    score: float
+    reasons: list[RelatedReason]
+    sources: list[Source] = Field(default_factory=list, description="the firm's own sources")
+
+
+class RelatedResult(BaseModel):
+    enterprise: str
+    name: str
+    weights: dict[str, float] = Field(default_factory=lambda: dict(WEIGHTS))
+    total: int
+    items: list[RelatedEnterprise]
+
+
+def related_rows(store: GraphStore, enterprise_id: str, *,
+                 timeout_ms: int | None = None) -> list[dict[str, Any]]:
+    """The raw (other, reason, via, sources) rows of :data:`RELATED`."""
+    return store.read(RELATED, {"id": enterprise_id, "city": "city", "chain_kind": "chain"},
+                      timeout_ms=timeout_ms)
+
+
+def related_enterprises(store: GraphStore, enterprise_id: str, *, chain: str | None = None,
+                        district: str | None = None, reasons: list[str] | None = None,
+                        limit: int = 20, timeout_ms: int | None = None) -> RelatedResult | None:
+    """Which enterprises are related to this one, ranked, each with reasons and sources?
+
+    Filters: ``chain`` (the other firm is in it or in one of its key chains), ``district``
+    (the other firm is located in it or in a district inside it), ``reasons`` (keep firms with
+    at least one of these reason kinds; the score still counts all reasons).
+    """
+    me = store.read("MATCH (e:Enterprise {id: $id}) RETURN e.name AS name", {"id": enterprise_id},
+                    timeout_ms=timeout_ms)
+    if not me:
+        return None
+    by_other: dict[str, dict[tuple[str, str | None], RelatedReason]] = defaultdict(dict)
+    for r in related_rows(store, enterprise_id, timeout_ms=timeout_ms):
+        key = (r["reason"], r["via"])
+        if key in by_other[r["other"]]:
+            old = by_other[r["other"]][key]
+            old.sources = pair_sources([s.doc for s in old.sources] + list(r["docs"] or []),
+                                       [s.quote for s in old.sources] + list(r["quotes"] or []))
+            continue
+        zh, en = TEXTS[r["reason"]]
+        via = r["via_name"] or r["via"] or ""
+        by_other[r["other"]][key] = RelatedReason(
+            kind=r["reason"], text=zh.format(via=via), text_en=en.format(via=via),
+            via=r["via"], via_name=r["via_name"], weight=WEIGHTS[r["reason"]],
+            sources=pair_sources(r["docs"], r["quotes"]))
+    by_other.pop(enterprise_id, None)
+    info = {r["id"]: r for r in store.read(MEMBERSHIPS, {"ids": list(by_other)},
+                                           timeout_ms=timeout_ms)} if by_other else {}
+    parents: dict[str, str] = {}
+    if chain:
+        parents = {r["key"]: r["parent"] for r in store.read(PARENT_CHAINS, {},
+                                                             timeout_ms=timeout_ms)}
+    items: list[RelatedEnterprise] = []
+    for oid, rs in by_other.items():
+        row = info.get(oid)
+        if row is None:
+            continue
+        chains = sorted({c for c in row["chains"] if c})
+        districts = sorted({d for d in row["districts"] if d})
+        if chain and not any(c == chain or parents.get(c) == chain for c in chains):
+            continue
+        if district and district not in districts:
+            continue
+        kinds = {r.kind for r in rs.values()}
+        if reasons and not kinds & set(reasons):
+            continue
+        reason_list = sorted(rs.values(), key=lambda x: (-x.weight, x.kind, x.via or ""))
+        props = row["props"]
+        items.append(RelatedEnterprise(
+            id=oid, name=props.get("name") or oid, name_en=props.get("name_en"),
+            local=props.get("local"), chains=chains, districts=districts,
+            score=sum(WEIGHTS[k] for k in kinds), reasons=reason_list,
+            sources=pair_sources(props.get("source_docs"), props.get("source_quotes"))))
+    items.sort(key=lambda x: (-x.score, -len(x.reasons), x.id))
+    return RelatedResult(enterprise=enterprise_id, name=me[0]["name"] or enterprise_id,
+                         total=len(items), items=items[:limit])

@@ -1,0 +1,122 @@
+"""Search any node by name, alias, English name, partial input or pinyin.
+
+Every node stores ``search_keys`` (lower-cased name, aliases, English name, pinyin and
+initials, see :mod:`chainatlas.graph.names`). The Cypher text finds candidates whose keys
+contain the input; Python ranks them exact > prefix > contains, and only when there are few
+hits adds fuzzy matches (difflib over every key).
+
+>>> rank_key("zhongqi", ["中国重汽", "重汽", "zhongqi"], "sinotruk")
+(0, 'zhongqi')
+>>> rank_key("电工", ["山东电工电气集团"], "x")
+(2, '山东电工电气集团')
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from chainatlas.graph.names import normalise
+from chainatlas.graph.store import GraphStore
+
+MATCH_KINDS = ("exact", "prefix", "contains", "fuzzy")
+FUZZY_BELOW = 5
+"""Fuzzy matches are added only when fewer than this many hits were found."""
+
+SEARCH_CANDIDATES = (
+    "MATCH (n:Node) WHERE ($kind IS NULL OR n.kind = $kind) AND "
+    "(toLower(n.id) CONTAINS $q OR any(k IN n.search_keys WHERE k CONTAINS $q OR k CONTAINS $q2)) "
+    "RETURN n.id AS id, n.kind AS kind, n.name AS name, n.name_en AS name_en, "
+    "n.aliases AS aliases, n.search_keys AS keys LIMIT $cap"
+)
+"""Which nodes (optionally of one kind) have a search key or id containing the input?"""
+
+ALL_KEYS = (
+    "MATCH (n:Node) WHERE $kind IS NULL OR n.kind = $kind "
+    "RETURN n.id AS id, n.kind AS kind, n.name AS name, n.name_en AS name_en, "
+    "n.aliases AS aliases, n.search_keys AS keys"
+)
+"""Every node's search keys (for fuzzy matching when the substring search finds little)."""
+
+KIND_ORDER = ["chain", "enterprise", "segment", "district", "platform", "park", "cluster",
+              "agency", "project", "person", "policy", "metric", "document"]
+
+
+class SearchHit(BaseModel):
+    """One node found, with how it matched."""
+
+    id: str
+    kind: str
+    name: str
+    name_en: str | None = None
+    aliases: list[str] = Field(default_factory=list)
+    match: str = Field(description="exact, prefix, contains or fuzzy")
+    matched: str = Field(description="the key that matched")
+    score: float
+
+
+class SearchResult(BaseModel):
+    query: str
+    kind: str | None = None
+    total: int
+    items: list[SearchHit]
+
+
+def rank_key(q: str, keys: list[str], node_id: str) -> tuple[int, str] | None:
+    """Best match class (0 exact, 1 prefix, 2 contains) of ``q`` over a node's keys, or None."""
+    best: tuple[int, str] | None = None
+    q2 = q.replace(" ", "")
+    for k in [*keys, node_id.lower()]:
+        for qq in {q, q2}:
+            if not qq:
+                continue
+            if k == qq:
+                rank = 0
+            elif k.startswith(qq):
+                rank = 1
+            elif qq in k:
+                rank = 2
+            else:
+                continue
+            if best is None or rank < best[0]:
+                best = (rank, k)
+    return best
+
+
+def _hit(row: dict[str, Any], match: int, matched: str, ratio: float = 1.0) -> SearchHit:
+    kind_rank = KIND_ORDER.index(row["kind"]) if row["kind"] in KIND_ORDER else len(KIND_ORDER)
+    score = (4 - match) * 10 + ratio * 5 - kind_rank * 0.1 - len(row.get("name") or "") * 0.01
+    return SearchHit(id=row["id"], kind=row["kind"], name=row.get("name") or row["id"],
+                     name_en=row.get("name_en"), aliases=list(row.get("aliases") or []),
+                     match=MATCH_KINDS[match], matched=matched, score=round(score, 3))
+
+
+def search(store: GraphStore, q: str, *, kind: str | None = None, limit: int = 20,
+           fuzzy: bool = True, timeout_ms: int | None = None) -> SearchResult:
+    """Which nodes match this name, alias, English name, partial input or pinyin?"""
+    nq = normalise(q)
+    if not nq:
+        return SearchResult(query=q, kind=kind, total=0, items=[])
+    rows = store.read(SEARCH_CANDIDATES,
+                      {"q": nq, "q2": nq.replace(" ", ""), "kind": kind, "cap": 1000},
+                      timeout_ms=timeout_ms)
+    hits: dict[str, SearchHit] = {}
+    for row in rows:
+        ranked = rank_key(nq, list(row.get("keys") or []), row["id"])
+        if ranked is not None:
+            hits[row["id"]] = _hit(row, ranked[0], ranked[1])
+    if fuzzy and len(hits) < FUZZY_BELOW and len(nq) >= 2:
+        all_rows = store.read(ALL_KEYS, {"kind": kind}, timeout_ms=timeout_ms)
+        owner: dict[str, dict[str, Any]] = {}
+        for row in all_rows:
+            for k in row.get("keys") or []:
+                owner.setdefault(k, row)
+        for key in difflib.get_close_matches(nq, list(owner), n=10, cutoff=0.6):
+            row = owner[key]
+            if row["id"] not in hits:
+                ratio = difflib.SequenceMatcher(None, nq, key).ratio()
+                hits[row["id"]] = _hit(row, 3, key, ratio)
+    items = sorted(hits.values(), key=lambda h: (-h.score, h.id))
+    return SearchResult(query=q, kind=kind, total=len(items), items=items[:limit])

@@ -1,0 +1,232 @@
+"""Shared fixtures: the project's seeds in a real embedded FalkorDB, a generated graph with
+known answers, and the API client on the real app.
+
+* ``seed_store`` — session-scoped :class:`FalkorStore` loaded from ``seeds/``;
+* ``client`` — ``TestClient(create_app(settings, store=seed_store))`` (console enabled, key
+  ``test-key``);
+* ``generated`` / ``generated_store`` — a synthetic graph built as :class:`GraphData` directly
+  (3 chains × 5 segments × 40 enterprises, a key chain, districts, parks, clusters, platforms,
+  partners and suppliers) and the answers the queries must give on it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chainatlas.graph.model import NODE_KINDS, GraphData
+from chainatlas.graph.names import search_keys
+from chainatlas.settings import Settings
+
+API_KEY = "test-key"
+GEN_DOC = "gen-doc"
+
+
+# -- generated graph ----------------------------------------------------------------------
+@dataclass
+class Generated:
+    """The synthetic graph and the answers the queries must give on it."""
+
+    data: GraphData
+    chains: list[str]
+    segments: dict[str, list[str]]
+    enterprises: list[str]
+    expected_status: list[str]
+    districts: list[str]
+    by_district: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _props(kind: str, node_id: str, name: str, name_en: str | None = None,
+           aliases: list[str] | None = None, **extra: Any) -> dict[str, Any]:
+    aliases = aliases or []
+    props = {"kind": kind, "name": name, "aliases": aliases, "aliases_text": " ".join(aliases),
+             "search_keys": search_keys(name, aliases, name_en),
+             "source_docs": [GEN_DOC], "source_quotes": [f"关于{name}"], **extra}
+    if name_en:
+        props["name_en"] = name_en
+    return props
+
+
+def build_generated(n_chains: int = 3, n_segments: int = 5, per_chain: int = 40) -> Generated:
+    """A deterministic graph with known gaps, relations and districts.
+
+    Per chain ``gcC``: segments ``gcC-s0..s4`` feeding each other in order. Enterprises
+    ``geC-I`` (I < 40): I < 15 in s0 (I=0 leads), 15 ≤ I < 30 in s1 (I=15 leads), 30..34 in s2
+    (no leader), 35 in s3 alone, 36..39 outside Jinan (local=false) in s4. So the statuses are
+    covered, covered, weak, weak, missing. geC-36 supplies geC-35 (candidate for s2),
+    geC-37 partners with geC-35 (candidate for s3). Partners: I and I+1 for I % 10 == 0.
+    District ``gdI%4``; park ``gpC`` for I % 5 == 0; cluster ``gclC`` for I % 3 == 0; platform
+    ``gpfC`` partners with geC-0 and geC-1. Key chain ``gk0`` under gc0 with 2 segments and
+    two firms (one leader).
+    """
+    nodes: dict[str, list[dict[str, Any]]] = {k.label: [] for k in NODE_KINDS.values()}
+    rels: dict[str, list[dict[str, Any]]] = {}
+
+    def node(kind: str, node_id: str, name: str, **kw: Any) -> None:
+        nodes[NODE_KINDS[kind].label].append({"id": node_id, "props": _props(kind, node_id,
+                                                                              name, **kw)})
+
+    def rel(t: str, a: str, b: str, **props: Any) -> None:
+        rels.setdefault(t, []).append({"src": a, "dst": b, "props": {
+            "source_docs": [GEN_DOC], "source_quotes": [f"{a}-{t}-{b}"], **props}})
+
+    node("document", GEN_DOC, "生成文献", issuer="tests")
+    node("district", "gcity", "生成市", level="city")
+    districts = [f"gd{i}" for i in range(4)]
+    for i, d in enumerate(districts):
+        node("district", d, f"生成区{i}", level="district")
+        rel("LOCATED_IN", d, "gcity")
+    gen = Generated(GraphData(), [], {}, [], ["covered", "covered", "weak", "weak", "missing"],
+                    districts, {d: [] for d in districts})
+    for c in range(n_chains):
+        cid = f"gc{c}"
+        gen.chains.append(cid)
+        node("chain", cid, f"生成链{c}", name_en=f"Generated chain {c}", tier="flagship",
+             derived=False)
+        segs = [f"{cid}-s{s}" for s in range(n_segments)]
+        gen.segments[cid] = segs
+        for s, sid in enumerate(segs):
+            node("segment", sid, f"生成链{c}环节{s}", stage="upstream" if s < 2 else "downstream",
+                 order=s + 1, chain_id=cid, basis="domain")
+            rel("SEGMENT_OF", sid, cid)
+            if s + 1 < n_segments:
+                rel("UPSTREAM_OF", sid, segs[s + 1])
+        node("park", f"gp{c}", f"生成园区{c}")
+        rel("LOCATED_IN", f"gp{c}", districts[c % 4])
+        node("cluster", f"gcl{c}", f"生成集群{c}", level="provincial")
+        rel("SERVES", f"gcl{c}", cid)
+        node("platform", f"gpf{c}", f"生成平台{c}", type="lab")
+        rel("SERVES", f"gpf{c}", cid)
+        node("agency", f"gag{c}", f"生成办公室{c}", type="industry_office")
+        rel("OVERSEES", f"gag{c}", cid)
+        node("person", f"gperson{c}", f"生成链长{c}", title="副市长")
+        rel("CHAIN_CHIEF_OF", f"gperson{c}", cid)
+        node("metric", f"gm{c}", f"生成链{c}2025年企业数", indicator="企业数",
+             value=float(per_chain), unit="家", year=2025, metric_kind="result")
+        rel("METRIC_OF", f"gm{c}", cid)
+        node("project", f"gpr{c}", f"生成项目{c}", status="started", year=2026)
+        rel("IN_SEGMENT", f"gpr{c}", segs[0], role="member")
+        for i in range(per_chain):
+            eid = f"ge{c}-{i}"
+            gen.enterprises.append(eid)
+            local = i < 36
+            if i < 15:
+                seg, leader = 0, i == 0
+            elif i < 30:
+                seg, leader = 1, i == 15
+            elif i < 35:
+                seg, leader = 2, False
+            elif i == 35:
+                seg, leader = 3, False
+            else:
+                seg, leader = 4, False
+            node("enterprise", eid, f"生成企业{c}-{i}", name_en=f"Gen Firm {c}-{i}",
+                 aliases=[f"生企{c}{i:02d}"], local=local, tags=[])
+            rel("IN_SEGMENT", eid, segs[seg], role="leader" if leader else "member")
+            if local:
+                d = districts[i % 4]
+                rel("LOCATED_IN", eid, d)
+                gen.by_district[d].append(eid)
+            if i % 5 == 0 and local:
+                rel("LOCATED_IN", eid, f"gp{c}")
+            if i % 3 == 0:
+                rel("MEMBER_OF", eid, f"gcl{c}")
+            if i % 10 == 0 and i + 1 < per_chain:
+                rel("PARTNERS_WITH", eid, f"ge{c}-{i + 1}")
+        rel("SUPPLIES", f"ge{c}-36", f"ge{c}-35", product="部件")
+        rel("PARTNERS_WITH", f"ge{c}-37", f"ge{c}-35")
+        rel("PARTNERS_WITH", f"gpf{c}", f"ge{c}-0")
+        rel("PARTNERS_WITH", f"gpf{c}", f"ge{c}-1")
+    node("chain", "gk0", "生成重点链0", tier="key", derived=True)
+    rel("SUBCHAIN_OF", "gk0", "gc0")
+    for s in range(2):
+        node("segment", f"gk0-s{s}", f"生成重点链0环节{s}", stage="midstream", order=s + 1,
+             chain_id="gk0")
+        rel("SEGMENT_OF", f"gk0-s{s}", "gk0")
+    for i in range(2):
+        node("enterprise", f"gke-{i}", f"生成重点企业{i}", local=True, tags=[])
+        rel("IN_SEGMENT", f"gke-{i}", "gk0-s0", role="leader" if i == 0 else "member")
+        rel("LOCATED_IN", f"gke-{i}", "gd0")
+        gen.by_district["gd0"].append(f"gke-{i}")
+    for label, rows in nodes.items():
+        if label != "Document":
+            for row in rows:
+                rel("MENTIONS", GEN_DOC, row["id"], quote="x")
+    gen.data = GraphData(nodes={k: v for k, v in nodes.items() if v}, rels=rels)
+    return gen
+
+
+# -- stores -------------------------------------------------------------------------------
+def seeds_dir() -> Path:
+    return Settings().seeds_dir
+
+
+@pytest.fixture(scope="session")
+def falkor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One embedded FalkorDB server for the session (graphs selected by name)."""
+    from chainatlas.graph.falkor import FalkorStore
+
+    store = FalkorStore(tmp_path_factory.mktemp("db"), graph_name="seeds")
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def seed_store(falkor: Any) -> Any:
+    """The embedded store holding the project's seeds."""
+    from chainatlas.loaders.load import load
+
+    load(seeds_dir(), falkor)
+    return falkor
+
+
+@pytest.fixture(scope="session")
+def generated() -> Generated:
+    return build_generated()
+
+
+@pytest.fixture(scope="session")
+def generated_store(falkor: Any, generated: Generated) -> Any:
+    """An embedded store (same server, another graph) holding the generated graph."""
+    from chainatlas.graph.falkor import FalkorStore
+
+    store = FalkorStore.__new__(FalkorStore)
+    store.server, store.db, store.graph_name = falkor.server, falkor.db, "generated"
+    store.replace(generated.data)
+    return store
+
+
+def app_settings(**overrides: Any) -> Settings:
+    base: dict[str, Any] = {"load_on_start": False, "cypher_console": True, "api_key": API_KEY}
+    return Settings(**{**base, **overrides})
+
+
+@pytest.fixture(scope="session")
+def client(seed_store: Any) -> Iterator[Any]:
+    """The real app on the seed store (console enabled, API key ``test-key``)."""
+    from fastapi.testclient import TestClient
+
+    from chainatlas.api.app import create_app
+
+    with TestClient(create_app(app_settings(), store=seed_store)) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+def gen_client(generated_store: Any) -> Iterator[Any]:
+    """The real app on the generated graph."""
+    from fastapi.testclient import TestClient
+
+    from chainatlas.api.app import create_app
+
+    with TestClient(create_app(app_settings(), store=generated_store)) as c:
+        yield c
+
+
+def neo4j_uri() -> str | None:
+    return os.environ.get("NEO4J_URI")
