@@ -275,6 +275,8 @@ def neighbourhood(store: GraphStore, key: str, depth: int = 1, kinds: list[str] 
         try:
             sub = fn(store, node["id"], depth=depth, kinds=kinds, rel_types=rel_types,
                      max_nodes=max_nodes)
+            if sub is None:
+                raise NotFoundError("node", key, [])
             return _from_model(sub)
         except TypeError as e:  # signature drifted: fall back, say so
             log.warning("queries.neighbourhood signature mismatch (%s); using viz's own", e)
@@ -352,7 +354,8 @@ def _apply_query_gaps(store: GraphStore, chain_id: str, segments: list[SegmentIn
         from chainatlas.queries import gaps as qg  # type: ignore[attr-defined]
     except ImportError:
         return False
-    fn = getattr(qg, "chain_gaps", None) or getattr(qg, "gaps", None)
+    fn = (getattr(qg, "gap_report", None) or getattr(qg, "chain_gaps", None)
+          or getattr(qg, "gaps", None))
     if fn is None:
         return False
     try:
@@ -377,7 +380,9 @@ def _apply_query_gaps(store: GraphStore, chain_id: str, segments: list[SegmentIn
         if seg is None or status is None:
             continue
         seg.status = str(status)
-        seg.reason = str(get(row, "reason", "") or get(row, "note", "") or seg.reason)
+        zh = get(row, "explanation", "") or get(row, "reason", "") or ""
+        en = get(row, "explanation_en", "") or ""
+        seg.reason = " / ".join(x for x in (zh, en) if x) or seg.reason
         cands = get(row, "candidates", None) or []
         seg.candidates = [c if isinstance(c, dict) else c.model_dump() for c in cands]
         applied = True
@@ -413,9 +418,9 @@ def chain_map(store: GraphStore, key: str) -> ChainMap:
             by_seg[r["segment"]].append(_actor(r))
     for s in segments:
         s.actors = sorted(by_seg.get(s.id, []), key=actor_rank)
-    if not _apply_query_gaps(store, cid, segments):
-        for s in segments:
-            s.status, s.reason = own_gap_status(s)
+    for s in segments:  # own rule first; the query library's report overrides it
+        s.status, s.reason = own_gap_status(s)
+    _apply_query_gaps(store, cid, segments)
     placed = {a.id for s in segments for a in s.actors}
     chain_actors = sorted((_actor(r) for r in store.read(CHAIN_ACTORS, {"id": cid})
                            if r["id"] not in placed), key=actor_rank)

@@ -34,12 +34,24 @@ from chainatlas.viz.style import (
 )
 
 VIS_JS = "vis-network.min.js"
+VIEW_JS = "graph-view.js"
+
+
+def static_file(name: str) -> str:
+    """Text of a file shipped in ``viz/static``."""
+    return resources.files("chainatlas.viz").joinpath("static", name).read_text("utf-8")
 
 
 @lru_cache(maxsize=1)
 def vis_js() -> str:
     """The vis-network standalone UMD bundle shipped in ``viz/static``."""
-    return resources.files("chainatlas.viz").joinpath("static", VIS_JS).read_text("utf-8")
+    return static_file(VIS_JS)
+
+
+@lru_cache(maxsize=1)
+def view_js() -> str:
+    """Our drawing code (``graph-view.js``), shared with the web explorer."""
+    return static_file(VIEW_JS)
 
 
 @lru_cache(maxsize=1)
@@ -109,10 +121,13 @@ def _options(physics: bool = False) -> dict[str, Any]:
     }
 
 
-def _render(title: str, subtitle: str, net: Network, tips_n: list[dict[str, Any]],
-            tips_e: list[dict[str, Any] | None], legend_rows: list[dict[str, Any]],
-            boxes: dict[str, Any] | None = None) -> str:
-    data = {
+def _payload(title: str, subtitle: str, net: Network, tips_n: list[dict[str, Any]],
+             tips_e: list[dict[str, Any] | None], legend_rows: list[dict[str, Any]],
+             boxes: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What ``graph-view.js`` draws: vis nodes/edges with positions, tooltips, legend, boxes."""
+    return {
+        "title": title,
+        "subtitle": subtitle,
         "nodes": [{"vis": n, "tip": t} for n, t in zip(net.nodes, tips_n, strict=True)],
         "edges": [{"vis": e, "tip": t} for e, t in zip(net.edges, tips_e, strict=True)],
         "options": _options(),
@@ -120,13 +135,27 @@ def _render(title: str, subtitle: str, net: Network, tips_n: list[dict[str, Any]
         "boxes": boxes,
         "font": CJK_CSS_STACK,
     }
+
+
+def page(payload: dict[str, Any]) -> str:
+    """A payload as a self-contained HTML page (vis-network and the view code inlined)."""
     return _env().get_template("graph.html.j2").render(
-        title=title, subtitle=subtitle, font_stack=CJK_CSS_STACK, vis_js=vis_js(),
-        data_json=script_json(data))
+        title=payload["title"], subtitle=payload["subtitle"], font_stack=CJK_CSS_STACK,
+        vis_js=vis_js(), view_js=view_js(), data_json=script_json(payload))
 
 
 def neighbourhood_html(graph: VGraph, title: str | None = None) -> str:
     """A node and its neighbourhood as a self-contained interactive page."""
+    return page(neighbourhood_payload(graph, title))
+
+
+def chain_map_html(cm: ChainMap) -> str:
+    """The chain map (upstream → downstream, actors under segments, gaps marked) as a page."""
+    return page(chain_map_payload(cm))
+
+
+def neighbourhood_payload(graph: VGraph, title: str | None = None) -> dict[str, Any]:
+    """The drawing payload of a neighbourhood (positions from :mod:`layout`)."""
     pos = neighbourhood_layout(graph)
     net = Network(directed=True, cdn_resources="local")
     tips: list[dict[str, Any]] = []
@@ -163,11 +192,11 @@ def neighbourhood_html(graph: VGraph, title: str | None = None) -> str:
     rows = legend(sorted({v.kind for v in graph.nodes}))
     rows.append({"kind": "leader", "zh": "粗边框 = 链主", "en": "chain leader",
                  "colour": "#17202a"})
-    return _render(t, sub, net, tips, etips, rows)
+    return _payload(t, sub, net, tips, etips, rows)
 
 
-def chain_map_html(cm: ChainMap) -> str:
-    """The chain map (upstream → downstream, actors under segments, gaps marked) as a page."""
+def chain_map_payload(cm: ChainMap) -> dict[str, Any]:
+    """The drawing payload of a chain map (columns, gap boxes, actors)."""
     lay = chain_layout(cm)
     net = Network(directed=True, cdn_resources="local")
     tips: list[dict[str, Any]] = []
@@ -237,4 +266,4 @@ def chain_map_html(cm: ChainMap) -> str:
     sub = (f"{cm.name_en + ' chain map · ' if cm.name_en else ''}上游 → 下游 upstream → "
            f"downstream · {len(cm.segments)} 个环节 segments · {n_gap} 处缺/弱链 gaps · "
            "悬停查看来源 hover for sources")
-    return _render(title, sub, net, tips, etips, rows, {"columns": columns, "bands": bands})
+    return _payload(title, sub, net, tips, etips, rows, {"columns": columns, "bands": bands})

@@ -162,6 +162,7 @@ def chain_layout(cm: ChainMap, max_rows: int = MAX_ROWS) -> ChainLayout:
         slots = [ActorSlot(a.id, seg.id, x + 22, top + HEADER_H + 12 + ROW_H * (k + 0.5))
                  for k, a in enumerate(shown)]
         columns.append(SegmentColumn(seg.id, box, header, slots, len(seg.actors) - len(shown)))
+    idx = {c.segment_id: i for i, c in enumerate(columns)}
     bands: list[StageBand] = []
     for col, seg in zip(columns, cm.segments, strict=True):
         if bands and bands[-1].stage == seg.stage:
@@ -172,6 +173,8 @@ def chain_layout(cm: ChainMap, max_rows: int = MAX_ROWS) -> ChainLayout:
     n_cols = max(len(columns), 1)
     inner_w = n_cols * COL_W + (n_cols - 1) * COL_GAP
     y = top + HEADER_H + body_h + 30
+    if any(abs(idx.get(a, 0) - idx.get(b, 0)) > 1 for a, b in cm.flows):
+        y += 50  # room for the curves joining columns that are not neighbours
     chain_row = None
     chain_slots: list[ActorSlot] = []
     if cm.chain_actors:

@@ -119,8 +119,10 @@ def chain_map_figure(cm: ChainMap) -> tuple[Figure, float]:
                                facecolor="#fbe3e1" if seg.status == "missing" else
                                ("#fdf0d5" if seg.status == "weak" else "#f0f3f4"),
                                edgecolor="none"))
-        ax.text(h.cx, h.y + 26, _wrap(seg.name, 11), ha="center", va="center", fontsize=15,
-                fontweight="bold", fontproperties=fp, color="#17202a")
+        name = _wrap(seg.name, 9 if len(seg.name) > 11 else 11)
+        ax.text(h.cx, h.y + 26, name, ha="center", va="center",
+                fontsize=15 if len(seg.name) <= 9 else 13, fontweight="bold",
+                fontproperties=fp, color="#17202a", linespacing=1.0)
         if seg.name_en:
             ax.text(h.cx, h.y + 54, _wrap(seg.name_en, 30), ha="center", va="center",
                     fontsize=9, color="#566573")
@@ -147,10 +149,13 @@ def chain_map_figure(cm: ChainMap) -> tuple[Figure, float]:
             ax.add_patch(FancyArrowPatch((ca.box.x + ca.box.w + 4, ya),
                                          (cb.box.x - 4, ya), arrowstyle="-|>",
                                          mutation_scale=22, color="#34495e", linewidth=2.2))
-        else:
-            ax.add_patch(FancyArrowPatch((ca.header.cx, ca.box.y), (cb.header.cx, cb.box.y),
-                                         connectionstyle="arc3,rad=-0.25", arrowstyle="-|>",
-                                         mutation_scale=18, color="#7f8c8d", linewidth=1.4))
+        else:  # not neighbours: a curve under the columns, so it crosses no label
+            rad = 0.12 if cb.box.x > ca.box.x else -0.12
+            ax.add_patch(FancyArrowPatch((ca.header.cx, ca.box.y + ca.box.h + 2),
+                                         (cb.header.cx, cb.box.y + cb.box.h + 2),
+                                         connectionstyle=f"arc3,rad={rad}",
+                                         arrowstyle="-|>", mutation_scale=16, color="#7f8c8d",
+                                         linewidth=1.3, linestyle=(0, (5, 3))))
     if lay.chain_row:
         r = lay.chain_row
         ax.add_patch(FancyBboxPatch((r.x, r.y), r.w, r.h,

@@ -1,0 +1,331 @@
+/* ChainAtlas 链图 web explorer: plain JS, no build step, no request leaves this server.
+   Every piece of data is put in the page with textContent (never innerHTML). */
+(function () {
+  "use strict";
+
+  var KIND_ZH = { chain: "产业链", segment: "环节", enterprise: "企业", platform: "平台",
+    park: "园区", cluster: "产业集群", district: "区县", agency: "机构", person: "人物",
+    project: "项目", policy: "政策", metric: "指标", document: "文献" };
+  var STATUS = { missing: "缺链 missing", weak: "弱链 weak", covered: "已覆盖 covered",
+    broken: "断链 broken" };
+  var STAGE = { upstream: "上游", midstream: "中游", downstream: "下游", support: "配套" };
+  var main = document.getElementById("main");
+
+  function el(tag, attrs, children) {
+    var e = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === "text") { e.textContent = attrs[k]; }
+      else if (k === "className") { e.className = attrs[k]; }
+      else if (attrs[k] !== null && attrs[k] !== undefined) { e.setAttribute(k, attrs[k]); }
+    });
+    (children || []).forEach(function (c) {
+      if (c === null || c === undefined) { return; }
+      e.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
+    });
+    return e;
+  }
+  function enc(s) { return encodeURIComponent(s); }
+
+  function api(path) {
+    return fetch(path, { headers: { Accept: "application/json" } }).then(function (r) {
+      if (r.ok) { return r.json(); }
+      return r.json().catch(function () { return {}; }).then(function (p) {
+        var err = new Error((p.title || ("HTTP " + r.status)) + (p.detail ? ": " + p.detail : ""));
+        err.status = r.status; err.problem = p;
+        throw err;
+      });
+    });
+  }
+  function items(data) { return Array.isArray(data) ? data : (data && data.items) || []; }
+  function showError(where, err) {
+    where.appendChild(el("p", { className: "error", text: "出错了 Error — " + err.message }));
+    var sugg = err.problem && err.problem.suggestions;
+    if (sugg && sugg.length) {
+      var p = el("p", { text: "您是不是要找 Did you mean: " });
+      sugg.forEach(function (s) { p.appendChild(link(s)); p.appendChild(document.createTextNode(" ")); });
+      where.appendChild(p);
+    }
+  }
+  function href(node) {
+    var kind = node.kind || "node";
+    if (kind === "chain") { return "#/chain/" + enc(node.id); }
+    if (kind === "enterprise") { return "#/enterprise/" + enc(node.id); }
+    return "#/node/" + enc(node.id);
+  }
+  function link(node) {
+    return el("a", { href: href(node), text: node.name || node.id,
+      title: node.name_en || node.id });
+  }
+  function downloads(list) {
+    return el("div", { className: "downloads", role: "group", "aria-label": "下载 Downloads" },
+      list.map(function (d) {
+        return el("a", { href: d[1], download: "", className: d[2] || null, text: d[0] });
+      }));
+  }
+  function drawing(payload) {
+    var box = el("div", { className: "view" });
+    var g = el("div", { className: "graph", role: "img", "aria-label": payload.title });
+    var legend = el("div", { className: "legend" });
+    box.appendChild(g); box.appendChild(legend);
+    setTimeout(function () { ChainAtlasGraph.render(g, legend, payload); }, 0);
+    return box;
+  }
+  function clear(title) {
+    main.textContent = "";
+    document.title = (title ? title + " · " : "") + "链图 ChainAtlas";
+    window.scrollTo(0, 0);
+  }
+
+  /* ---------------------------------------------------------------- search */
+  var q = document.getElementById("q");
+  var list = document.getElementById("suggest");
+  var timer = null, active = -1, current = [], seq = 0;
+
+  function search(text) {
+    var mine = ++seq;
+    return api("/search?q=" + enc(text) + "&limit=10").catch(function (err) {
+      if (err.status === 404) { return api("/viz/lookup?q=" + enc(text)); }
+      throw err;
+    }).then(function (data) {
+      if (mine !== seq) { return; }
+      current = items(data).slice(0, 10);
+      renderSuggest();
+    }).catch(function () { current = []; renderSuggest(); });
+  }
+  function renderSuggest() {
+    list.textContent = ""; active = -1;
+    if (!current.length) {
+      list.appendChild(el("li", { className: "muted", text: "无结果 no match" }));
+    }
+    current.forEach(function (n, i) {
+      var li = el("li", { role: "option", id: "sg-" + i, "data-id": n.id }, [
+        el("span", { className: "kind", text: KIND_ZH[n.kind] || n.kind }),
+        el("span", { text: n.name }),
+        n.name_en ? el("small", { text: n.name_en }) : null]);
+      li.addEventListener("mousedown", function (ev) { ev.preventDefault(); go(n); });
+      list.appendChild(li);
+    });
+    list.hidden = false;
+  }
+  function go(n) {
+    list.hidden = true; q.value = n.name;
+    location.hash = href(n);
+  }
+  q.addEventListener("input", function () {
+    clearTimeout(timer);
+    var text = q.value.trim();
+    if (!text) { list.hidden = true; return; }
+    timer = setTimeout(function () { search(text); }, 120);
+  });
+  q.addEventListener("keydown", function (ev) {
+    var lis = list.querySelectorAll("li[role=option]");
+    if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+      ev.preventDefault();
+      if (!lis.length) { return; }
+      active = (active + (ev.key === "ArrowDown" ? 1 : lis.length - 1)) % lis.length;
+      lis.forEach(function (li, i) { li.setAttribute("aria-selected", i === active ? "true" : "false"); });
+    } else if (ev.key === "Enter") {
+      if (current.length) { go(current[Math.max(active, 0)]); }
+    } else if (ev.key === "Escape") { list.hidden = true; }
+  });
+  q.addEventListener("blur", function () { setTimeout(function () { list.hidden = true; }, 150); });
+
+  /* ---------------------------------------------------------------- chain list */
+  var chainsCache = null;
+  function loadChains() {
+    if (chainsCache) { return Promise.resolve(chainsCache); }
+    return api("/chains").catch(function () { return api("/viz/chains.json"); }).then(function (d) {
+      var all = items(d).map(function (c) {
+        var parent = c.parent && typeof c.parent === "object" ? c.parent.id : c.parent;
+        return { id: c.id, name: c.name, name_en: c.name_en, tier: c.tier, parent: parent,
+          kind: "chain" };
+      });
+      chainsCache = all;
+      return all;
+    });
+  }
+  function renderChainList(all) {
+    var ul = document.getElementById("chain-list");
+    ul.textContent = "";
+    var flagships = all.filter(function (c) { return c.tier === "flagship"; });
+    var others = all.filter(function (c) { return c.tier !== "flagship" && !c.parent; });
+    flagships.forEach(function (f) {
+      var kids = all.filter(function (c) { return c.parent === f.id; });
+      var li = el("li", {}, [link(f)]);
+      if (kids.length) {
+        li.appendChild(el("ul", {}, kids.map(function (k) { return el("li", {}, [link(k)]); })));
+      }
+      ul.appendChild(li);
+    });
+    if (others.length) {
+      ul.appendChild(el("li", { className: "muted", text: "区县链群 district chains" }));
+      others.forEach(function (c) { ul.appendChild(el("li", {}, [link(c)])); });
+    }
+    markCurrent();
+  }
+  function markCurrent() {
+    document.querySelectorAll("#chain-list a").forEach(function (a) {
+      a.classList.toggle("current", a.getAttribute("href") === location.hash);
+    });
+  }
+
+  /* ---------------------------------------------------------------- pages */
+  function home() {
+    clear();
+    main.appendChild(el("h1", { text: "济南“13+34”产业链知识图谱" }));
+    main.appendChild(el("p", { className: "sub", text: "Jinan's 13 flagship and 34 key " +
+      "industrial chains: find gaps (缺链/弱链), related enterprises, and export chain maps for briefings." }));
+    main.appendChild(el("h2", { text: "标志性产业链 Flagship chains" }));
+    var cards = el("div", { className: "cards" });
+    main.appendChild(cards);
+    loadChains().then(function (all) {
+      all.filter(function (c) { return c.tier === "flagship"; }).forEach(function (c) {
+        var n = all.filter(function (k) { return k.parent === c.id; }).length;
+        cards.appendChild(el("div", { className: "card" }, [
+          el("h3", {}, [link(c)]), el("small", { text: (c.name_en || "") +
+            (n ? " · " + n + " 条重点产业链 key chains" : "") })]));
+      });
+    }).catch(function (e) { showError(main, e); });
+  }
+
+  function chainPage(id) {
+    clear();
+    var head = el("div");
+    main.appendChild(head);
+    api("/viz/chains/" + enc(id) + "/map.json").then(function (data) {
+      var c = data.chain;
+      clear(c.name);
+      main.appendChild(el("h1", { text: c.name + "产业链 " }, [el("small", { text: c.name_en || "" })]));
+      var sub = el("p", { className: "sub" }, [data.drawing.subtitle]);
+      if (c.parent) { sub.appendChild(el("span", { text: " · 所属 parent: " })); sub.appendChild(link(Object.assign({ kind: "chain" }, c.parent))); }
+      main.appendChild(sub);
+      var base = "/viz/chains/" + enc(c.id) + "/map";
+      main.appendChild(downloads([
+        ["下载简报包 Briefing pack (.zip)", "/briefs/" + enc(c.id) + ".zip", "primary"],
+        ["图片 PNG", base + ".png?download=true"], ["矢量图 SVG", base + ".svg?download=true"],
+        ["离线网页 HTML", base + ".html?download=true"],
+        ["关系网络 Neighbourhood", "#/node/" + enc(c.id)]]));
+      main.appendChild(drawing(data.drawing));
+      if (c.subchains && c.subchains.length) {
+        var p = el("p", { text: "重点产业链 Key chains: " });
+        c.subchains.forEach(function (k) { p.appendChild(link(Object.assign({ kind: "chain" }, k))); p.appendChild(document.createTextNode("  ")); });
+        main.appendChild(p);
+      }
+      main.appendChild(el("h2", { text: "缺链弱链分析 Gaps" }));
+      var t = el("table", { id: "gaps" }, [el("thead", {}, [el("tr", {}, ["环节 Segment", "阶段 Stage",
+        "状态 Status", "说明 Reason", "在链主体 Actors", "招商候选 Candidates"].map(function (h) {
+          return el("th", { text: h }); }))])]);
+      var tb = el("tbody");
+      c.segments.forEach(function (s) {
+        var actors = el("td");
+        s.actors.forEach(function (a, i) { if (i) { actors.appendChild(document.createTextNode("、")); } actors.appendChild(link(a)); });
+        var cands = el("td");
+        (s.candidates || []).forEach(function (a, i) { if (i) { cands.appendChild(document.createTextNode("、")); } cands.appendChild(link(Object.assign({ kind: "enterprise" }, a))); });
+        tb.appendChild(el("tr", {}, [
+          el("td", {}, [el("b", { text: s.name }), el("br"), el("small", { text: s.name_en || "" })]),
+          el("td", { text: (STAGE[s.stage] || "") + " " + s.stage }),
+          el("td", { className: "status " + s.status, text: STATUS[s.status] || s.status }),
+          el("td", { text: s.reason || "" }), actors, cands]));
+      });
+      t.appendChild(tb);
+      main.appendChild(t);
+      main.appendChild(el("h2", { text: "重点主体 Key actors" }));
+      var seen = {}, cards = el("div", { className: "cards", id: "actors" });
+      c.segments.forEach(function (s) {
+        s.actors.forEach(function (a) {
+          if (seen[a.id]) { return; } seen[a.id] = 1;
+          cards.appendChild(el("div", { className: "card" }, [el("h3", {}, [link(a)]),
+            el("small", { text: (KIND_ZH[a.kind] || a.kind) + " · " + s.name +
+              (a.role === "leader" ? " · 链主 chain leader" : "") })]));
+        });
+      });
+      (c.chain_actors || []).forEach(function (a) {
+        if (seen[a.id]) { return; } seen[a.id] = 1;
+        cards.appendChild(el("div", { className: "card" }, [el("h3", {}, [link(a)]),
+          el("small", { text: (KIND_ZH[a.kind] || a.kind) + " · 全链 whole chain" })]));
+      });
+      if (!cards.childNodes.length) { cards.appendChild(el("p", { className: "muted", text: "暂无 none yet" })); }
+      main.appendChild(cards);
+      markCurrent();
+    }).catch(function (e) { showError(main, e); });
+  }
+
+  function neighbourhoodBlock(id, depth, target) {
+    var base = "/viz/neighbourhood/" + enc(id);
+    var qs = "?depth=" + depth;
+    var holder = el("div");
+    target.appendChild(holder);
+    return api(base + ".json" + qs).then(function (data) {
+      holder.appendChild(downloads([["图片 PNG", base + ".png" + qs + "&download=true", "primary"],
+        ["矢量图 SVG", base + ".svg" + qs + "&download=true"],
+        ["离线网页 HTML", base + ".html" + qs + "&download=true"]]));
+      holder.appendChild(el("p", { className: "sub", text: data.drawing.subtitle }));
+      holder.appendChild(drawing(data.drawing));
+      return data;
+    });
+  }
+
+  function enterprisePage(id) {
+    clear();
+    var top = el("div"), nb = el("div"), rel = el("div");
+    main.appendChild(top); main.appendChild(nb); main.appendChild(rel);
+    neighbourhoodBlock(id, 1, nb).then(function (data) {
+      var title = data.drawing.title.replace(/ 关系网络$/, "");
+      clear(title);
+      main.appendChild(top); main.appendChild(nb); main.appendChild(rel);
+      top.appendChild(el("h1", { text: title }));
+    }).catch(function (e) { showError(nb, e); });
+    rel.appendChild(el("h2", { text: "关联企业 Related enterprises" }));
+    api("/enterprises/" + enc(id) + "/related").then(function (data) {
+      var list = items(data);
+      if (!list.length) { rel.appendChild(el("p", { className: "muted", text: "暂无 none found" })); }
+      var cards = el("div", { className: "cards", id: "related" });
+      list.forEach(function (r) {
+        var reasons = el("ul", { className: "reasons" });
+        (r.reasons || []).forEach(function (x) {
+          var src = (x.sources || [])[0];
+          reasons.appendChild(el("li", { text: x.text + (x.text_en ? " (" + x.text_en + ")" : ""),
+            title: src ? src.doc + ": " + src.quote : null }));
+        });
+        cards.appendChild(el("div", { className: "card" }, [
+          el("h3", {}, [link(Object.assign({ kind: "enterprise" }, r))]),
+          el("small", { text: (r.name_en || "") + (r.local === false ? " · 外地 outside Jinan" : "") }),
+          reasons]));
+      });
+      rel.appendChild(cards);
+    }).catch(function (e) { showError(rel, e); });
+  }
+
+  function nodePage(id, depth) {
+    clear();
+    var head = el("div"), body = el("div");
+    main.appendChild(head); main.appendChild(body);
+    var sel = el("select", { id: "depth", "aria-label": "层数 depth" }, [1, 2, 3].map(function (d) {
+      var o = el("option", { value: String(d), text: d + " 层 hop" + (d > 1 ? "s" : "") });
+      if (d === depth) { o.selected = true; }
+      return o;
+    }));
+    sel.addEventListener("change", function () { location.hash = "#/node/" + enc(id) + "?depth=" + sel.value; });
+    neighbourhoodBlock(id, depth, body).then(function (data) {
+      document.title = data.drawing.title + " · 链图 ChainAtlas";
+      head.appendChild(el("h1", { text: data.drawing.title }));
+      head.appendChild(el("div", { className: "controls" }, [el("label", { text: "范围 Depth " }, [sel])]));
+    }).catch(function (e) { showError(body, e); });
+  }
+
+  function route() {
+    var h = location.hash || "#/";
+    var m = h.match(/^#\/(chain|enterprise|node)\/([^?]+)(?:\?depth=(\d))?/);
+    if (!m) { home(); }
+    else if (m[1] === "chain") { chainPage(decodeURIComponent(m[2])); }
+    else if (m[1] === "enterprise") { enterprisePage(decodeURIComponent(m[2])); }
+    else { nodePage(decodeURIComponent(m[2]), parseInt(m[3] || "1", 10)); }
+    markCurrent();
+  }
+
+  window.addEventListener("hashchange", route);
+  loadChains().then(renderChainList).catch(function (e) {
+    var ul = document.getElementById("chain-list"); ul.textContent = ""; showError(ul, e);
+  });
+  route();
+})();

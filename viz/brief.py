@@ -1,0 +1,194 @@
+"""The briefing pack of a chain: map (HTML, SVG, PNG), gap table and key actors (CSV with BOM,
+XLSX), and a short PPTX deck (title, map, gaps, actors, sources), written in one go.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from chainatlas.graph.store import GraphStore
+from chainatlas.viz.data import ChainMap, chain_map
+from chainatlas.viz.style import GAP_STYLES, ROLE_ZH, STAGE_ZH, style_for
+
+STEPS: tuple[str, ...] = (
+    "读取产业链 chain", "交互图 HTML", "矢量图 SVG", "图片 PNG", "表格 CSV", "表格 XLSX",
+    "幻灯片 PPTX",
+)
+"""The steps of :func:`build_brief`, in order (for progress bars)."""
+
+Step = Callable[[str], None]
+
+GAP_HEADER = ["序号 No.", "环节 Segment", "英文 English", "阶段 Stage", "状态 Status",
+              "说明 Reason", "主体数 Actors", "在链主体 Evidence actors",
+              "招商候选 Candidates", "来源 Sources"]
+ACTOR_HEADER = ["名称 Name", "英文 English", "类型 Kind", "环节 Segment", "阶段 Stage",
+                "角色 Role", "id", "来源文献 Source", "引文 Quote"]
+DOCS = ("MATCH (d:Document) WHERE d.id IN $ids RETURN d.id AS id, d.name AS name, "
+        "d.issuer AS issuer, d.date AS date, d.number AS number ORDER BY d.id")
+
+
+@dataclass
+class BriefPack:
+    """What :func:`build_brief` wrote."""
+
+    chain_id: str
+    chain_name: str
+    out_dir: Path
+    files: list[Path] = field(default_factory=list)
+
+
+def _status_zh(status: str) -> str:
+    g = GAP_STYLES.get(status)
+    return f"{g['zh']} {g['en']}" if g else status
+
+
+def _cand_name(c: dict[str, Any]) -> str:
+    return str(c.get("name") or c.get("id") or "")
+
+
+def gap_rows(cm: ChainMap) -> list[list[Any]]:
+    """One row per segment, upstream to downstream."""
+    rows = []
+    for i, s in enumerate(cm.segments, 1):
+        srcs = "; ".join(f"{x['doc']}: {x['quote']}" for x in s.sources[:3])
+        rows.append([i, s.name, s.name_en or "", f"{STAGE_ZH.get(s.stage, s.stage)} {s.stage}",
+                     _status_zh(s.status), s.reason, len(s.actors),
+                     "、".join(a.name for a in s.actors[:12]),
+                     "、".join(_cand_name(c) for c in s.candidates[:12]), srcs])
+    return rows
+
+
+def actor_rows(cm: ChainMap) -> list[list[Any]]:
+    """Every actor placed in the chain, leaders first, with its first source."""
+    rows: list[tuple[tuple[Any, ...], list[Any]]] = []
+    for k, s in enumerate(cm.segments):
+        for a in s.actors:
+            src = a.sources[0] if a.sources else {"doc": "", "quote": ""}
+            rows.append(((0 if a.role == "leader" else 1, k, a.id),
+                         [a.name, a.name_en or "", f"{style_for(a.kind).zh} {a.kind}", s.name,
+                          STAGE_ZH.get(s.stage, s.stage),
+                          ROLE_ZH.get(a.role or "member", a.role or ""), a.id,
+                          src["doc"], src["quote"]]))
+    for a in cm.chain_actors:
+        src = a.sources[0] if a.sources else {"doc": "", "quote": ""}
+        rows.append(((0 if a.role == "leader" else 2, 99, a.id),
+                     [a.name, a.name_en or "", f"{style_for(a.kind).zh} {a.kind}", "全链",
+                      "", ROLE_ZH.get(a.role or "member", a.role or ""), a.id,
+                      src["doc"], src["quote"]]))
+    return [r for _, r in sorted(rows, key=lambda x: x[0])]
+
+
+def _write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as f:  # BOM: Excel reads Chinese
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
+
+
+def _write_xlsx(path: Path, cm: ChainMap, gaps: list[list[Any]], actors: list[list[Any]],
+                docs: list[dict[str, Any]]) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    wb = Workbook()
+    sheets = [("缺链分析 Gaps", GAP_HEADER, gaps), ("重点主体 Actors", ACTOR_HEADER, actors),
+              ("来源 Sources", ["文献 id", "标题 Title", "发布 Issuer", "日期 Date", "文号 No."],
+               [[d["id"], d.get("name"), d.get("issuer"), d.get("date"), d.get("number")]
+                for d in docs])]
+    for i, (title, header, rows) in enumerate(sheets):
+        ws = wb.active if i == 0 else wb.create_sheet()
+        ws.title = title
+        ws.append(header)
+        for r in rows:
+            ws.append(["" if v is None else v for v in r])
+        for c in ws[1]:
+            c.font = Font(bold=True)
+            c.fill = PatternFill("solid", fgColor="EAF0F6")
+        for col in ws.columns:
+            width = max(len(str(c.value or "")) for c in col)
+            ws.column_dimensions[col[0].column_letter].width = min(max(10, width * 1.6), 60)
+            for c in col[1:]:
+                c.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.freeze_panes = "A2"
+        if i == 0:
+            for row in ws.iter_rows(min_row=2):
+                status = str(row[4].value or "")
+                colour = ("FDECEA" if status.startswith("缺") else
+                          "FFF6E0" if status.startswith("弱") else None)
+                if colour:
+                    row[4].fill = PatternFill("solid", fgColor=colour)
+    wb.properties.title = f"{cm.name}产业链 briefing"
+    wb.properties.creator = "ChainAtlas 链图"
+    wb.save(path)
+
+
+def build_brief(store: GraphStore, chain: str, out_dir: Path,
+                step: Step | None = None) -> BriefPack:
+    """Write the briefing pack of ``chain`` (id or Chinese name) into ``out_dir``.
+
+    ``step`` is called with the name of each step as it starts (see :data:`STEPS`).
+    """
+    from chainatlas.viz.interactive import chain_map_html
+    from chainatlas.viz.pptx_deck import write_deck
+    from chainatlas.viz.still import chain_map_image
+
+    tick = step or (lambda _s: None)
+    tick(STEPS[0])
+    cm = chain_map(store, chain)
+    doc_ids = sorted({s["doc"] for seg in cm.segments for s in seg.sources}
+                     | {s["doc"] for s in cm.sources}
+                     | {s["doc"] for seg in cm.segments for a in seg.actors for s in a.sources}
+                     | {s["doc"] for a in cm.chain_actors for s in a.sources})
+    docs = store.read(DOCS, {"ids": doc_ids}) if doc_ids else []
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pack = BriefPack(cm.id, cm.name, out_dir)
+    base = cm.id
+
+    def put(name: str, data: bytes | str) -> Path:
+        p = out_dir / name
+        if isinstance(data, str):
+            p.write_text(data, encoding="utf-8")
+        else:
+            p.write_bytes(data)
+        pack.files.append(p)
+        return p
+
+    tick(STEPS[1])
+    put(f"{base}-map.html", chain_map_html(cm))
+    tick(STEPS[2])
+    put(f"{base}-map.svg", chain_map_image(cm, "svg"))
+    tick(STEPS[3])
+    png = put(f"{base}-map.png", chain_map_image(cm, "png"))
+    tick(STEPS[4])
+    gaps, actors = gap_rows(cm), actor_rows(cm)
+    for name, header, rows in ((f"{base}-gaps.csv", GAP_HEADER, gaps),
+                               (f"{base}-actors.csv", ACTOR_HEADER, actors)):
+        _write_csv(out_dir / name, header, rows)
+        pack.files.append(out_dir / name)
+    tick(STEPS[5])
+    _write_xlsx(out_dir / f"{base}.xlsx", cm, gaps, actors, docs)
+    pack.files.append(out_dir / f"{base}.xlsx")
+    tick(STEPS[6])
+    write_deck(out_dir / f"{base}-brief.pptx", cm, png, gaps, actors, docs,
+               dt.date.today().isoformat())
+    pack.files.append(out_dir / f"{base}-brief.pptx")
+    return pack
+
+
+def brief_zip(store: GraphStore, chain: str) -> tuple[str, bytes]:
+    """The pack as a zip archive: ``(file name, bytes)``."""
+    with tempfile.TemporaryDirectory(prefix="chainatlas-brief-") as tmp:
+        pack = build_brief(store, chain, Path(tmp) / "brief")
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            for f in pack.files:
+                zf.write(f, f"{pack.chain_id}-brief/{f.name}")
+        return f"{pack.chain_id}-brief.zip", buf.getvalue()

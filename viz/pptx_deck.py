@@ -1,0 +1,135 @@
+"""A short 16:9 PPTX deck for a chain briefing: title, map, gaps, actors, sources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.oxml.ns import qn
+from pptx.util import Emu, Inches, Pt
+
+from chainatlas.viz.data import ChainMap
+
+EA_FONT = "Microsoft YaHei"
+"""East Asian typeface named in the deck (Windows/Office); viewers fall back to a CJK font."""
+LATIN_FONT = "Calibri"
+MAX_TABLE_ROWS = 12
+
+
+def _font(run, size: float, bold: bool = False, colour: str | None = None) -> None:
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run.font.name = LATIN_FONT
+    if colour:
+        run.font.color.rgb = RGBColor.from_string(colour)
+    rpr = run._r.get_or_add_rPr()
+    for tag in ("a:ea", "a:cs"):
+        el = rpr.find(qn(tag))
+        if el is None:
+            el = rpr.makeelement(qn(tag), {})
+            rpr.append(el)
+        el.set("typeface", EA_FONT)
+
+
+def _text(slide, x, y, w, h, text: str, size: float, bold: bool = False,
+          colour: str = "17202A") -> None:
+    box = slide.shapes.add_textbox(x, y, w, h)
+    tf = box.text_frame
+    tf.word_wrap = True
+    for i, line in enumerate(text.split("\n")):
+        p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
+        run = p.add_run()
+        run.text = line
+        _font(run, size, bold, colour)
+
+
+def _title(slide, text: str, sub: str = "") -> None:
+    _text(slide, Inches(0.5), Inches(0.3), Inches(12.3), Inches(0.7), text, 26, True)
+    if sub:
+        _text(slide, Inches(0.5), Inches(0.95), Inches(12.3), Inches(0.4), sub, 12,
+              colour="566573")
+
+
+def _table(slide, header: list[str], rows: list[list[Any]], widths: list[float],
+           size: float = 10.0) -> None:
+    n = min(len(rows), MAX_TABLE_ROWS)
+    shape = slide.shapes.add_table(n + 1, len(header), Inches(0.5), Inches(1.45),
+                                   Inches(sum(widths)), Inches(0.35 * (n + 1)))
+    table = shape.table
+    for j, w in enumerate(widths):
+        table.columns[j].width = Inches(w)
+    for j, h in enumerate(header):
+        cell = table.cell(0, j)
+        cell.text = ""
+        _font(cell.text_frame.paragraphs[0].add_run(), size, True)
+        cell.text_frame.paragraphs[0].runs[0].text = h
+    for i, row in enumerate(rows[:n], 1):
+        for j, v in enumerate(row):
+            cell = table.cell(i, j)
+            cell.text = ""
+            run = cell.text_frame.paragraphs[0].add_run()
+            run.text = "" if v is None else str(v)
+            colour = None
+            if isinstance(v, str) and v.startswith("缺链"):
+                colour = "C0392B"
+            elif isinstance(v, str) and v.startswith("弱链"):
+                colour = "B9770E"
+            _font(run, size, bool(colour), colour)
+    if len(rows) > n:
+        _text(slide, Inches(0.5), Inches(7.0), Inches(12), Inches(0.3),
+              f"另有 {len(rows) - n} 行，见 XLSX / CSV (+{len(rows) - n} more rows in the XLSX)",
+              10, colour="566573")
+
+
+def write_deck(path: Path, cm: ChainMap, png: Path, gaps: list[list[Any]],
+               actors: list[list[Any]], docs: list[dict[str, Any]], date: str) -> Path:
+    """Write the deck to ``path``."""
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
+    blank = prs.slide_layouts[6]
+
+    s = prs.slides.add_slide(blank)
+    _text(s, Inches(0.8), Inches(2.3), Inches(11.7), Inches(1.2), f"{cm.name}产业链招商图谱",
+          40, True)
+    en = f"{cm.name_en} chain: map, gaps and key actors" if cm.name_en else "Chain briefing"
+    _text(s, Inches(0.8), Inches(3.5), Inches(11.7), Inches(0.6), en, 20, colour="34495E")
+    n_missing = sum(1 for g in cm.segments if g.status == "missing")
+    n_weak = sum(1 for g in cm.segments if g.status == "weak")
+    n_actors = len({a.id for g in cm.segments for a in g.actors} |
+                   {a.id for a in cm.chain_actors})
+    _text(s, Inches(0.8), Inches(4.4), Inches(11.7), Inches(1.0),
+          f"{len(cm.segments)} 个环节 segments · {n_missing} 处缺链 missing · {n_weak} 处弱链 weak"
+          f" · {n_actors} 家在链主体 actors\nChainAtlas 链图 · {date}", 16, colour="566573")
+
+    s = prs.slides.add_slide(blank)
+    _title(s, f"{cm.name}产业链图谱 Chain map",
+           "上游 → 下游 upstream → downstream · 红色虚线 = 缺链 missing · 橙色虚线 = 弱链 weak")
+    pic = s.shapes.add_picture(str(png), Inches(0.4), Inches(1.45))
+    max_w, max_h = Inches(12.5), Inches(5.8)
+    ratio = min(max_w / pic.width, max_h / pic.height)
+    pic.width, pic.height = Emu(int(pic.width * ratio)), Emu(int(pic.height * ratio))
+    pic.left = Emu(int((prs.slide_width - pic.width) / 2))
+
+    s = prs.slides.add_slide(blank)
+    _title(s, "缺链弱链分析 Gaps", "按环节从上游到下游 · segment by segment, upstream first")
+    _table(s, ["环节 Segment", "阶段 Stage", "状态 Status", "主体数", "在链主体 Actors",
+               "招商候选 Candidates"],
+           [[g[1], g[3], g[4], g[6], g[7], g[8]] for g in gaps],
+           [2.0, 1.6, 1.5, 0.9, 3.8, 2.5])
+
+    s = prs.slides.add_slide(blank)
+    _title(s, "重点主体 Key actors", "链主在前 · chain leaders first")
+    _table(s, ["名称 Name", "英文 English", "类型 Kind", "环节 Segment", "角色 Role"],
+           [[a[0], a[1], a[2], a[3], a[5]] for a in actors], [3.4, 2.8, 1.9, 2.2, 1.9])
+
+    s = prs.slides.add_slide(blank)
+    _title(s, "来源 Sources", "每条事实均引自以下文献 · every fact cites one of these documents")
+    lines = [f"[{d['id']}] {d.get('name') or ''} — {d.get('issuer') or ''} {d.get('date') or ''}"
+             for d in docs[:10]] or ["(无 none)"]
+    _text(s, Inches(0.5), Inches(1.5), Inches(12.3), Inches(5.5), "\n".join(lines), 14)
+    prs.core_properties.title = f"{cm.name}产业链 briefing"
+    prs.core_properties.author = "ChainAtlas 链图"
+    prs.save(str(path))
+    return path
