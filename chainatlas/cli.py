@@ -206,6 +206,47 @@ def serve(
     uvicorn.run(create_app(settings), host=h, port=p, log_level="info")
 
 
+@app.command()
+def brief(
+    chain: Annotated[str, typer.Argument(help="Chain id or Chinese name, e.g. 集成电路")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Directory to write the pack into")] = (
+        Path("brief")),
+) -> None:
+    """Write a chain's briefing pack: map (HTML/SVG/PNG), gaps and actors (CSV/XLSX), PPTX."""
+    from chainatlas.viz.brief import STEPS, build_brief
+    from chainatlas.viz.data import NotFoundError
+    from chainatlas.viz.fonts import MissingCJKFont
+
+    store = _open_store()
+    try:
+        with store, Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                             MofNCompleteColumn(), TimeElapsedColumn(), console=console) as bar:
+            task = bar.add_task("brief", total=len(STEPS))
+            started: list[str] = []
+
+            def step(name: str) -> None:
+                if started:
+                    bar.advance(task)
+                started.append(name)
+                bar.update(task, description=name)
+
+            pack = build_brief(store, chain, out, step=step)
+            bar.update(task, completed=len(STEPS), description="完成 done")
+    except NotFoundError as e:
+        hint = "、".join(f"{s['name']} ({s['id']})" for s in e.suggestions[:6])
+        _fail(f"no chain matches {chain!r}." + (f" Did you mean: {hint}" if hint else
+                                                " List chains with `chainatlas query nodes "
+                                                "--param kind=chain`."))
+        return
+    except MissingCJKFont as e:
+        _fail(str(e))
+        return
+    console.print(f"[green]briefing pack of {pack.chain_name} ({pack.chain_id})[/green] "
+                  f"in {out}/:")
+    for f in pack.files:
+        console.print(f"  {f.name}  ({f.stat().st_size // 1024 + 1} KB)")
+
+
 def main() -> None:  # pragma: no cover
     sys.exit(app())
 
