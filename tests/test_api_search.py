@@ -1,0 +1,46 @@
+"""``GET /search`` through the real app on the real embedded store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+PROBLEM = "application/problem+json"
+
+
+def has(client: Any, node_id: str) -> None:
+    if client.get(f"/nodes/{node_id}").status_code != 200:
+        pytest.skip(f"the seeds do not hold {node_id} yet; re-run once they land")
+
+
+def test_search_electrical(client: Any) -> None:
+    has(client, "shandong-electrical-engineering")
+    r = client.get("/search", params={"q": "电工"})
+    assert r.status_code == 200
+    assert "shandong-electrical-engineering" in [h["id"] for h in r.json()["items"]]
+
+
+def test_search_pinyin(client: Any) -> None:
+    has(client, "sinotruk")
+    r = client.get("/search", params={"q": "zhongqi"})
+    assert r.status_code == 200
+    first = r.json()["items"][0]
+    assert first["id"] == "sinotruk" and first["match"] == "exact"
+
+
+def test_search_kind_and_limit(gen_client: Any) -> None:
+    r = gen_client.get("/search", params={"q": "生成", "kind": "chain", "limit": 2})
+    body = r.json()
+    assert r.status_code == 200 and len(body["items"]) == 2 and body["total"] == 4
+    assert {h["kind"] for h in body["items"]} == {"chain"}
+
+
+@pytest.mark.parametrize("params,name", [
+    ({}, "q"), ({"q": ""}, "q"), ({"q": "x", "limit": 0}, "limit"),
+    ({"q": "x", "limit": 201}, "limit"), ({"q": "x", "kind": "bogus"}, "kind"),
+])
+def test_search_bad_parameters(client: Any, params: dict, name: str) -> None:
+    r = client.get("/search", params=params)
+    assert r.status_code == 422 and r.headers["content-type"].startswith(PROBLEM)
+    assert name in [e["parameter"] for e in r.json()["errors"]]
