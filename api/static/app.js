@@ -59,7 +59,8 @@
   function downloads(list) {
     return el("div", { className: "downloads", role: "group", "aria-label": "下载 Downloads" },
       list.map(function (d) {
-        return el("a", { href: d[1], download: "", className: d[2] || null, text: d[0] });
+        return el("a", { href: d[1], download: d[1].charAt(0) === "#" ? null : "",
+          className: d[2] || null, text: d[0] });
       }));
   }
   function drawing(payload) {
@@ -256,9 +257,11 @@
     var holder = el("div");
     target.appendChild(holder);
     return api(base + ".json" + qs).then(function (data) {
+      var more = depth < 3 ? [["扩大范围 Wider (" + (depth + 1) + " hops)",
+        "#/node/" + enc(id) + "?depth=" + (depth + 1)]] : [];
       holder.appendChild(downloads([["图片 PNG", base + ".png" + qs + "&download=true", "primary"],
         ["矢量图 SVG", base + ".svg" + qs + "&download=true"],
-        ["离线网页 HTML", base + ".html" + qs + "&download=true"]]));
+        ["离线网页 HTML", base + ".html" + qs + "&download=true"]].concat(more)));
       holder.appendChild(el("p", { className: "sub", text: data.drawing.subtitle }));
       holder.appendChild(drawing(data.drawing));
       return data;

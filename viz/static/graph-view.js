@@ -40,14 +40,6 @@
   // chain map: segment columns, stage bands and gap marks drawn behind the nodes
   if (data.boxes) {
     network.on("beforeDrawing", function (ctx) {
-      data.boxes.bands.forEach(function (b) {
-        ctx.fillStyle = "#eaf0f6";
-        ctx.fillRect(b.x, b.y, b.w, b.h);
-        ctx.fillStyle = "#34495e";
-        ctx.font = "15px " + FONT;
-        ctx.textAlign = "center"; ctx.textBaseline = "middle";
-        ctx.fillText(b.label, b.x + b.w / 2, b.y + b.h / 2);
-      });
       data.boxes.columns.forEach(function (c) {
         ctx.save();
         ctx.lineWidth = c.gap ? 3 : 1.4;
@@ -72,6 +64,14 @@
           ctx.fillStyle = "#566573"; ctx.font = "12px " + FONT; ctx.textAlign = "center";
           ctx.fillText(c.more, c.x + c.w / 2, c.y + c.h - 12);
         }
+      });
+      data.boxes.bands.forEach(function (b) {
+        ctx.fillStyle = "#eaf0f6";
+        ctx.fillRect(b.x, b.y, b.w, b.h);
+        ctx.fillStyle = "#34495e";
+        ctx.font = "15px " + FONT;
+        ctx.textAlign = "center"; ctx.textBaseline = "middle";
+        ctx.fillText(b.label, b.x + b.w / 2, b.y + b.h / 2);
       });
     });
   }

@@ -1,0 +1,65 @@
+"""``chainatlas brief``: the pack's files, their encodings and contents."""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from pptx import Presentation
+
+from chainatlas.viz.brief import STEPS, build_brief
+from chainatlas.viz.sample import write_sample_seeds
+from chainatlas.viz.testing import load_store
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory):
+    root = tmp_path_factory.mktemp("brief")
+    store, _ = load_store(root / "db", write_sample_seeds(root / "seeds"))
+    yield store, root / "db"
+    store.close()
+
+
+def test_build_brief(loaded, tmp_path):
+    store, _ = loaded
+    steps: list[str] = []
+    pack = build_brief(store, "集成电路", tmp_path, step=steps.append)
+    assert steps == list(STEPS)
+    names = {p.name for p in pack.files}
+    assert names == {f"integrated-circuits{s}" for s in (
+        "-map.html", "-map.svg", "-map.png", "-gaps.csv", "-actors.csv", ".xlsx", "-brief.pptx")}
+    gaps = tmp_path / "integrated-circuits-gaps.csv"
+    assert gaps.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM for Excel
+    rows = list(csv.reader(gaps.open(encoding="utf-8-sig")))
+    assert rows[0][1].startswith("环节")
+    assert any(r[4].startswith("缺链") for r in rows[1:])
+    actors = list(csv.reader((tmp_path / "integrated-circuits-actors.csv")
+                             .open(encoding="utf-8-sig")))
+    assert actors[1][0] == "天岳先进" and actors[1][5] == "链主"  # leaders first
+    wb = load_workbook(tmp_path / "integrated-circuits.xlsx")
+    assert wb.sheetnames[0].startswith("缺链")
+    assert wb.worksheets[0]["B2"].value
+    deck = Presentation(str(tmp_path / "integrated-circuits-brief.pptx"))
+    assert len(deck.slides) == 5
+    texts = " ".join(sh.text_frame.text for s in deck.slides for sh in s.shapes
+                     if sh.has_text_frame)
+    assert "集成电路产业链招商图谱" in texts and "来源 Sources" in texts
+    assert any(sh.shape_type == 13 for sh in deck.slides[1].shapes)  # the map picture
+
+
+def test_cli_brief(loaded, tmp_path):
+    _, data_dir = loaded
+    exe = Path(sys.executable).with_name("chainatlas")
+    env = {**os.environ, "CHAINATLAS_DATA_DIR": str(data_dir), "COLUMNS": "120"}
+    r = subprocess.run([str(exe), "brief", "集成电路", "--out", str(tmp_path / "b")], env=env,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "b" / "integrated-circuits-map.png").stat().st_size > 10_000
+    r = subprocess.run([str(exe), "brief", "集成", "--out", str(tmp_path / "c")], env=env,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 1 and "集成电路" in r.stderr

@@ -1,0 +1,121 @@
+"""The web explorer and the offline HTML pictures in headless Chromium (Debian's, driven by
+playwright; never ``playwright install``), against the real app served by uvicorn on
+127.0.0.1 over the embedded store loaded with the seeds."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from chainatlas.viz.data import VEdge, VGraph, VNode
+from chainatlas.viz.interactive import neighbourhood_html
+from chainatlas.viz.testing import CHROMIUM, CHROMIUM_ARGS, load_store, serve
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM),
+                       reason=f"{CHROMIUM} is absent: install Debian's chromium "
+                              "(scripts/system-deps.sh test) to run the browser tests"),
+]
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory):
+    store, which = load_store(tmp_path_factory.mktemp("browser") / "db")
+    print(f"browser tests on {which}")
+    with serve(store) as url:
+        yield url
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync = pytest.importorskip("playwright.sync_api")
+    with sync.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Watch:
+    """Records every request, console error and page error of a page."""
+
+    def __init__(self, page):
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        page.on("request", lambda r: self.requests.append(r.url))
+        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+
+    def offsite(self) -> list[str]:
+        return [u for u in self.requests
+                if urlparse(u).scheme not in ("data", "file", "blob", "about")
+                and urlparse(u).hostname != "127.0.0.1"]
+
+
+def test_explorer_search_chain_and_enterprise(base_url, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    w = Watch(page)
+    page.goto(base_url + "/")
+    page.wait_for_selector("#chain-list a", timeout=15_000)
+    assert page.locator("#chain-list a", has_text="集成电路").count() >= 1
+
+    page.fill("#q", "比亚迪")
+    option = page.locator("#suggest li[role=option]", has_text="比亚迪").first
+    option.wait_for(timeout=10_000)
+    option.dispatch_event("mousedown")
+    page.wait_for_function("location.hash.indexOf('byd') >= 0", timeout=10_000)
+    page.wait_for_selector("main h1:has-text('比亚迪')", timeout=15_000)
+    page.wait_for_selector("main .view canvas", timeout=15_000)
+    page.wait_for_selector("#related, main .error", timeout=15_000)
+
+    page.locator("#chain-list a", has_text="集成电路").first.click()
+    page.wait_for_selector("#gaps tbody tr", timeout=20_000)
+    page.wait_for_selector("main .view canvas", timeout=15_000)
+    assert page.locator("#gaps .status.missing, #gaps .status.weak").count() >= 1
+    hrefs = page.eval_on_selector_all(".downloads a", "els => els.map(e => e.href)")
+    assert any(h.endswith("/map.png?download=true") for h in hrefs)
+    assert any("/briefs/" in h and h.endswith(".zip") for h in hrefs)
+    page.wait_for_timeout(300)
+    assert w.errors == [], w.errors
+    assert w.offsite() == [], w.offsite()
+    page.close()
+
+
+def test_chain_map_page_offline(base_url, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 800})
+    w = Watch(page)
+    page.goto(base_url + "/viz/chains/integrated-circuits/map.html")
+    page.wait_for_selector("#graph canvas", timeout=15_000)
+    assert page.evaluate("typeof vis !== 'undefined' && !!window.chainatlasNetwork")
+    assert w.requests == [base_url + "/viz/chains/integrated-circuits/map.html"]
+    assert w.errors == [], w.errors
+    page.close()
+
+
+def test_saved_html_opens_offline_without_running_data(browser, tmp_path):
+    """A saved page works from disk with the network cut, and a hostile name stays text."""
+    xss = "<script>alert(1)</script>"
+    g = VGraph("x", [VNode("x", "enterprise", xss, "</script><img src=x onerror=alert(2)>",
+                           sources=[{"doc": "d", "quote": "<b onmouseover=alert(3)>q</b>"}]),
+                     VNode("y", "segment", "晶圆制造", depth=1)],
+               [VEdge("x", "y", "IN_SEGMENT", "leader")])
+    path = Path(tmp_path) / "x.html"
+    path.write_text(neighbourhood_html(g), encoding="utf-8")
+    ctx = browser.new_context(offline=True)
+    page = ctx.new_page()
+    w = Watch(page)
+    page.goto(path.as_uri())
+    page.wait_for_selector("#graph canvas", timeout=15_000)
+    page.mouse.move(700, 450)
+    page.wait_for_timeout(300)
+    assert page.locator("img").count() == 0
+    assert w.dialogs == [] and w.errors == [], (w.dialogs, w.errors)
+    assert page.title() == f"{xss} 关系网络"
+    assert w.offsite() == []
+    ctx.close()
