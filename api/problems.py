@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import unquote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -36,8 +38,23 @@ def problem_response(request: Request, status: int, title: str, detail: str = ""
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers that turn every error into problem+json."""
+
+    @app.middleware("http")
+    async def _no_control_chars(request: Request, call_next):
+        # NUL and other control characters in the path or query string never name anything
+        # and break the stores' parameter encoding: refuse them up front.
+        for where, text in (("path", request.url.path), ("query", request.url.query)):
+            if _CONTROL.search(unquote(text)):
+                return problem_response(
+                    request, 422, "Invalid parameter",
+                    f"Control characters are not allowed in the {where}.",
+                    errors=[{"parameter": where, "in": where, "message": "control character"}])
+        return await call_next(request)
 
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem):

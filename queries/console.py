@@ -23,7 +23,7 @@ import time
 from typing import Any
 
 from fastapi.encoders import jsonable_encoder
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from chainatlas.graph.store import GraphStore, QueryRejected
 
@@ -32,6 +32,7 @@ ALLOWED_PROCEDURES = frozenset({
     "db.labels", "db.relationshiptypes", "db.propertykeys", "db.indexes", "db.constraints",
 })
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+_PARAM = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}")
 _COMMENTS = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
 
 
@@ -97,9 +98,37 @@ def check_query(query: str) -> str:
     return query.strip()
 
 
+def _has_nul(value: Any) -> bool:
+    """True when a NUL character hides anywhere in a parameter value (or key)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 class ConsoleRequest(BaseModel):
     query: str = Field(..., max_length=20_000, description="One read-only Cypher statement")
     params: dict[str, Any] = Field(default_factory=dict, description="Query parameters")
+
+    @field_validator("params")
+    @classmethod
+    def _names(cls, v: dict[str, Any]) -> dict[str, Any]:
+        bad = [k for k in v if not _PARAM.fullmatch(k)]
+        if bad:
+            raise ValueError(f"parameter names must be identifiers: {bad!r}")
+        if _has_nul(v):
+            raise ValueError("parameter values must not contain NUL characters")
+        return v
+
+    @field_validator("query")
+    @classmethod
+    def _no_nul(cls, v: str) -> str:
+        if "\x00" in v:
+            raise ValueError("the query must not contain NUL characters")
+        return v
 
 
 class ConsoleResult(BaseModel):
@@ -115,7 +144,10 @@ def run_console(store: GraphStore, query: str, params: dict[str, Any] | None = N
     """What does this analyst's read-only query return (capped, with a timeout)?"""
     text = check_query(query)
     t0 = time.perf_counter()
-    rows = store.read_only(text, params or {}, timeout_ms=timeout_ms)
+    try:
+        rows = store.read_only(text, params or {}, timeout_ms=timeout_ms)
+    except (ValueError, TypeError) as e:  # the client refused the parameters
+        raise QueryRejected(f"Invalid parameters: {e}") from e
     elapsed = (time.perf_counter() - t0) * 1000
     cols = list(rows[0]) if rows else []
     kept = jsonable_encoder(rows[:row_cap])

@@ -193,12 +193,35 @@ def generated() -> Generated:
 @pytest.fixture(scope="session")
 def generated_store(falkor: Any, generated: Generated) -> Any:
     """An embedded store (same server, another graph) holding the generated graph."""
+    store = share(falkor, "generated")
+    store.replace(generated.data)
+    return store
+
+
+def share(falkor: Any, graph_name: str) -> Any:
+    """Another graph on the session's embedded server (no second server process)."""
     from chainatlas.graph.falkor import FalkorStore
 
     store = FalkorStore.__new__(FalkorStore)
-    store.server, store.db, store.graph_name = falkor.server, falkor.db, "generated"
-    store.replace(generated.data)
+    store.server, store.db, store.graph_name = falkor.server, falkor.db, graph_name
     return store
+
+
+@pytest.fixture(scope="session", params=["falkordb", "neo4j"])
+def contract_store(request: pytest.FixtureRequest, falkor: Any) -> Iterator[Any]:
+    """Each store back end on a graph of its own: embedded always, Neo4j when NEO4J_URI is set."""
+    if request.param == "falkordb":
+        yield share(falkor, "contract")
+        return
+    if not neo4j_uri():
+        pytest.skip("NEO4J_URI is not set: the Neo4j contract run is skipped")
+    from chainatlas.graph.neo4j_store import Neo4jStore
+
+    s = Settings()
+    store = Neo4jStore(s.neo4j_uri, s.neo4j_user, s.neo4j_password.get_secret_value(),
+                       s.neo4j_database)
+    yield store
+    store.close()
 
 
 def app_settings(**overrides: Any) -> Settings:

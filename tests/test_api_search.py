@@ -44,3 +44,13 @@ def test_search_bad_parameters(client: Any, params: dict, name: str) -> None:
     r = client.get("/search", params=params)
     assert r.status_code == 422 and r.headers["content-type"].startswith(PROBLEM)
     assert name in [e["parameter"] for e in r.json()["errors"]]
+
+
+def test_control_characters_are_422(client: Any) -> None:
+    for url in ("/search?q=%00", "/nodes/a%00b", "/graph/path?from=%00&to=x"):
+        r = client.get(url)
+        assert r.status_code == 422, url
+        assert r.headers["content-type"].startswith(PROBLEM)
+    r = client.post("/cypher", json={"query": "RETURN $x AS x", "params": {"x": "a\u0000"}},
+                    headers={"X-API-Key": "test-key"})
+    assert r.status_code == 422

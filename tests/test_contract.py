@@ -1,0 +1,112 @@
+"""The store contract and every query function, on each back end.
+
+Runs on the embedded FalkorDB store always and on Neo4j when ``NEO4J_URI`` is set (the
+``neo4j`` parameter is skipped otherwise). The same Cypher texts must give the same answers.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from chainatlas.graph.model import GraphData
+from chainatlas.graph.store import QueryRejected, StoreError
+from chainatlas.queries import (
+    chains,
+    console,
+    districts,
+    enterprises,
+    gaps,
+    neighbourhood,
+    nodes,
+    paths,
+    related,
+    search,
+    sources,
+)
+
+SMALL = GraphData(
+    nodes={"Chain": [{"id": "k1", "props": {"kind": "chain", "name": "小链",
+                                             "search_keys": ["小链"]}}],
+           "Enterprise": [{"id": "f1", "props": {"kind": "enterprise", "name": "甲",
+                                                  "search_keys": ["甲"]}}]},
+    rels={"IN_CHAIN": [{"src": "f1", "dst": "k1", "props": {"role": "leader"}}]},
+)
+
+
+def ids(store: Any) -> set[str]:
+    return {r["id"] for r in store.read("MATCH (n:Node) RETURN n.id AS id")}
+
+
+def test_store_operations(contract_store: Any) -> None:
+    s = contract_store
+    s.ensure_schema()
+    s.ensure_schema()  # idempotent
+    s.replace(SMALL)
+    assert ids(s) == {"k1", "f1"}
+    rows = s.read("MATCH (a:Node {id: $id})-[r:IN_CHAIN]->(c:Chain) "
+                  "RETURN c.id AS chain, r.role AS role", {"id": "f1"})
+    assert rows == [{"chain": "k1", "role": "leader"}]
+    stats = s.stats()
+    assert stats["nodes"] == {"Chain": 1, "Enterprise": 1}
+    assert stats["relationships"] == {"IN_CHAIN": 1}
+    s.write("MATCH (n:Node {id: $id}) SET n.extra = $v", {"id": "f1", "v": 7})
+    assert s.read("MATCH (n:Node {id: 'f1'}) RETURN n.extra AS x") == [{"x": 7}]
+    for q in ("CREATE (n:Node {id: 'evil'})", "MATCH (n) DETACH DELETE n",
+              "MATCH (n:Node) SET n.name = 'x'", "CREATE INDEX FOR (n:Chain) ON (n.evil)"):
+        with pytest.raises(QueryRejected):
+            s.read_only(q)
+    assert ids(s) == {"k1", "f1"}
+    assert s.read_only("MATCH (n:Node) RETURN count(n) AS n") == [{"n": 2}]
+    assert s.ping()
+
+
+def test_replace_is_atomic(contract_store: Any) -> None:
+    s = contract_store
+    s.replace(SMALL)
+    bad = copy.deepcopy(SMALL)
+    bad.nodes["Enterprise"] = [{"id": f"g{i}", "props": {"kind": "enterprise", "name": "x"}}
+                               for i in range(30)]
+    bad.rels["IN_CHAIN"].append({"src": "g1", "dst": "k1", "props": {"role": {"bad": "map"}}})
+    with pytest.raises((StoreError, Exception)):
+        s.replace(bad, batch_size=5)
+    assert ids(s) == {"k1", "f1"}  # the previous graph, intact
+
+
+def test_clear(contract_store: Any) -> None:
+    s = contract_store
+    s.replace(SMALL)
+    s.clear()
+    assert s.is_empty()
+
+
+def test_every_query_function(contract_store: Any, generated: Any) -> None:
+    s = contract_store
+    s.replace(generated.data)
+    try:
+        rep = gaps.gap_report(s, "gc0")
+        assert [x.status for x in rep.segments] == generated.expected_status
+        assert [c.id for c in rep.segments[2].candidates] == ["ge0-36"]
+        rel = related.related_enterprises(s, "ge0-0")
+        assert rel.items[0].id == "ge0-1" and rel.items[0].score == pytest.approx(9.5)
+        sg = neighbourhood.neighbourhood(s, "gc0", depth=1)
+        assert len(sg.nodes) == 1 + 5 + 6 and not sg.truncated
+        assert paths.shortest_paths(s, "ge0-0", "ge1-0").paths[0].length == 2
+        assert search.search(s, "生成企业0-1").items[0].id == "ge0-1"
+        assert nodes.resolve(s, "生企001")["id"] == "ge0-1"
+        assert nodes.node_detail(s, "ge0-0").relationships
+        assert [c.id for c in chains.list_chains(s)] == ["gc0", "gc1", "gc2", "gk0"]
+        assert [x.enterprises for x in chains.chain_overview(s, "gc0").segments] \
+            == [15, 15, 5, 1, 4]
+        assert districts.district_profile(s, "gd0").counts["enterprise"] == 29
+        assert districts.list_districts(s)[0].id == "gcity"
+        assert enterprises.list_enterprises(s, chain="gc0").total == 42
+        assert enterprises.enterprise_detail(s, "ge0-0").segments[0].id == "gc0-s0"
+        assert sources.list_documents(s)[0].id == "gen-doc"
+        assert sources.document_citations(s, "gen-doc").relationships
+        res = console.run_console(s, "MATCH (n:Enterprise) RETURN n.id AS id", row_cap=10)
+        assert res.truncated and res.row_count == 10
+    finally:
+        s.clear()
