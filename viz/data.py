@@ -74,6 +74,7 @@ class Actor:
     role: str | None = None
     rel: str = "IN_SEGMENT"
     sources: list[dict[str, str]] = field(default_factory=list)
+    local: bool | None = None  # False: a firm outside Jinan (外地)
 
 
 @dataclass
@@ -311,13 +312,13 @@ SEGMENT_ACTORS = (
     "MATCH (a:Node)-[r:IN_SEGMENT|SERVES]->(s:Segment) WHERE s.id IN $ids "
     "RETURN s.id AS segment, a.id AS id, a.kind AS kind, a.name AS name, "
     "a.name_en AS name_en, r.role AS role, type(r) AS rel, a.source_docs AS source_docs, "
-    "a.source_quotes AS source_quotes ORDER BY a.id"
+    "a.source_quotes AS source_quotes, a.local AS local ORDER BY a.id"
 )
 CHAIN_ACTORS = (
     "MATCH (a:Node)-[r:IN_CHAIN|SERVES|OVERSEES]->(c:Chain {id: $id}) "
     "RETURN a.id AS id, a.kind AS kind, a.name AS name, a.name_en AS name_en, "
     "r.role AS role, type(r) AS rel, a.source_docs AS source_docs, "
-    "a.source_quotes AS source_quotes ORDER BY a.id"
+    "a.source_quotes AS source_quotes, a.local AS local ORDER BY a.id"
 )
 
 _STAGE_RANK = {s: i for i, s in enumerate(STAGES)}
@@ -327,7 +328,7 @@ _KIND_RANK = {"enterprise": 0, "project": 1, "platform": 2, "park": 3, "cluster"
 def _actor(r: dict[str, Any]) -> Actor:
     return Actor(id=r["id"], kind=r.get("kind") or "other", name=r.get("name") or r["id"],
                  name_en=r.get("name_en"), role=r.get("role"), rel=r.get("rel") or "",
-                 sources=sources_of(r))
+                 sources=sources_of(r), local=r.get("local"))
 
 
 def actor_rank(a: Actor) -> tuple[int, int, str]:

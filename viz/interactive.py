@@ -232,7 +232,8 @@ def chain_map_payload(cm: ChainMap) -> dict[str, Any]:
         placed.add(a.id)
         st = style_for(a.kind)
         leader = a.role == "leader"
-        net.add_node(node_id, label=_label(a.name, 11), shape="box", x=slot.x + 95, y=slot.y,
+        name = a.name + ("（外地）" if a.local is False else "")
+        net.add_node(node_id, label=_label(name, 11), shape="box", x=slot.x + 95, y=slot.y,
                      widthConstraint={"minimum": 190, "maximum": 190},
                      color={"background": "#ffffff", "border": st.colour},
                      borderWidth=4 if leader else 1.5,

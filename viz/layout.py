@@ -151,7 +151,7 @@ def chain_layout(cm: ChainMap, max_rows: int = MAX_ROWS) -> ChainLayout:
     (['a', 'b'], True)
     """
     rows = max([min(len(s.actors), max_rows) for s in cm.segments] + [MIN_BODY_ROWS])
-    body_h = rows * ROW_H + 24
+    body_h = rows * ROW_H + 24 + 34  # + a line for the gap reason
     top = TITLE_H + BAND_H + 34
     columns: list[SegmentColumn] = []
     for i, seg in enumerate(cm.segments):

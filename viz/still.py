@@ -137,6 +137,9 @@ def chain_map_figure(cm: ChainMap) -> tuple[Figure, float]:
                     va="center", fontsize=12, color=gap["colour"], fontproperties=fp)
         for slot in col.slots:
             _draw_actor(ax, actors[slot.actor_id], slot.x, slot.y, fp)
+        if is_gap and seg.actors and seg.reason:
+            ax.text(b.cx, b.y + b.h - 16, _wrap(seg.reason.split(" / ")[0], 16), ha="center",
+                    va="center", fontsize=9.5, color=gap["colour"], fontproperties=fp)
         if col.hidden:
             ax.text(b.cx, b.y + b.h - 14, f"… 另有 {col.hidden} 家 (+{col.hidden} more)",
                     ha="center", va="center", fontsize=10, color="#566573", fontproperties=fp)
@@ -175,7 +178,7 @@ def _draw_actor(ax, a: Actor, x: float, y: float, fp) -> None:
     ax.plot([x], [y], marker=st.marker, markersize=16 if leader else 11, color=st.colour,
             markeredgecolor="#17202a" if leader else "white", markeredgewidth=1.5 if leader
             else 0.8, linestyle="none")
-    label = _wrap(a.name, 11)
+    label = _wrap(a.name + ("（外地）" if a.local is False else ""), 11)
     ax.text(x + 16, y - (6 if a.name_en else 0), label, va="center", fontsize=12.5 if leader
             else 11.5, fontweight="bold" if leader else "normal", fontproperties=fp,
             color="#17202a")
@@ -184,8 +187,8 @@ def _draw_actor(ax, a: Actor, x: float, y: float, fp) -> None:
                 color="white", fontproperties=fp,
                 bbox={"boxstyle": "round,pad=0.2", "facecolor": "#c0392b", "edgecolor": "none"})
     if a.name_en and "\n" not in label:
-        ax.text(x + 16, y + 13, _wrap(a.name_en, 30).split("\n")[0], va="center", fontsize=8,
-                color="#6c7a89")
+        en = a.name_en if len(a.name_en) <= 36 else a.name_en[:35] + "…"
+        ax.text(x + 16, y + 13, en, va="center", fontsize=8, color="#6c7a89")
 
 
 def _legend(ax, fp, kinds: list[str], width: float, height: float) -> None:

@@ -50,15 +50,13 @@ def load_store(data_dir: Path, seeds: Path | None = None) -> tuple[GraphStore, s
 def build_app(store: GraphStore):
     """The real app on ``store``, with the viz and explorer routers mounted once."""
     from chainatlas.api.app import create_app
-    from chainatlas.api.routes import explorer, viz
+    from chainatlas.api.routes import ROUTERS, explorer, viz
     from chainatlas.settings import Settings
 
     app = create_app(Settings(load_on_start=False), store=store)
-    paths = {getattr(r, "path", "") for r in app.routes}
-    if "/viz/chains/{chain_id}/map.png" not in paths:
-        app.include_router(viz.router)
-    if "/" not in paths:
-        app.include_router(explorer.router)
+    for router in (viz.router, explorer.router):
+        if router not in ROUTERS:
+            app.include_router(router)
     return app
 
 

@@ -21,3 +21,8 @@ ROUTERS = [
     sources.router,
     console.router,
 ]
+
+# Network pictures, briefing packs and the web explorer (``/``) — mounted last.
+from chainatlas.api.routes import explorer, viz  # noqa: E402
+
+ROUTERS += [viz.router, explorer.router]

@@ -16,11 +16,12 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
 from chainatlas.api.deps import StoreDep
+from chainatlas.api.models import PROBLEMS
 from chainatlas.api.problems import NotFound, Problem
 from chainatlas.graph.model import NODE_KINDS, REL_TYPES
 from chainatlas.graph.store import GraphStore
 
-router = APIRouter(tags=["viz"])
+router = APIRouter(tags=["viz"], responses={k: PROBLEMS[k] for k in (404, 422, 503, 504)})
 
 T = TypeVar("T")
 _render_lock = threading.Lock()  # matplotlib's font cache and rcParams are process-global
@@ -95,8 +96,7 @@ _NB_DOC = "Same parameters as the JSON neighbourhood endpoint (depth, kinds, rel
 
 @router.get("/viz/neighbourhood/{node_id}.html", operation_id="get_neighbourhood_html",
             response_class=HTMLResponse, summary="Neighbourhood as an interactive page",
-            description="A self-contained, offline HTML page (vis-network inlined). " + _NB_DOC,
-            responses={404: {"description": "No such node"}})
+            description="A self-contained, offline HTML page (vis-network inlined). " + _NB_DOC)
 async def neighbourhood_html(store: StoreDep, node_id: str, depth: DepthQ = 1,
                              kinds: KindsQ = None, rel_types: RelsQ = None, max_nodes: MaxQ = 150,
                              download: DownloadQ = False) -> Response:
@@ -135,8 +135,7 @@ for _fmt in ("svg", "png"):
         f"/viz/neighbourhood/{{node_id}}.{_fmt}", _nb_image(_fmt), methods=["GET"],
         operation_id=f"get_neighbourhood_{_fmt}", response_class=Response,
         summary=f"Neighbourhood as {_fmt.upper()}",
-        responses={200: {"content": {SVG if _fmt == "svg" else PNG: {}}},
-                   404: {"description": "No such node"}})
+        responses={200: {"content": {SVG if _fmt == "svg" else PNG: {}}}})
 
 
 def _chain_map(store: GraphStore, chain_id: str):
@@ -146,8 +145,7 @@ def _chain_map(store: GraphStore, chain_id: str):
 
 
 @router.get("/viz/chains/{chain_id}/map.html", operation_id="get_chain_map_html",
-            response_class=HTMLResponse, summary="Chain map as an interactive page",
-            responses={404: {"description": "No such chain"}})
+            response_class=HTMLResponse, summary="Chain map as an interactive page")
 async def chain_map_html(store: StoreDep, chain_id: str,
                          download: DownloadQ = False) -> Response:
     """The chain from upstream (left) to downstream (right), actors under their segment, gaps
@@ -186,13 +184,11 @@ for _fmt in ("svg", "png"):
         f"/viz/chains/{{chain_id}}/map.{_fmt}", _cm_image(_fmt), methods=["GET"],
         operation_id=f"get_chain_map_{_fmt}", response_class=Response,
         summary=f"Chain map as {_fmt.upper()}",
-        responses={200: {"content": {SVG if _fmt == "svg" else PNG: {}}},
-                   404: {"description": "No such chain"}})
+        responses={200: {"content": {SVG if _fmt == "svg" else PNG: {}}}})
 
 
 @router.get("/viz/chains/{chain_id}/map.json", operation_id="get_chain_map_json",
-            summary="Chain map data (segments in order, gap status, actors) and its drawing",
-            responses={404: {"description": "No such chain"}})
+            summary="Chain map data (segments in order, gap status, actors) and its drawing")
 async def chain_map_json(store: StoreDep, chain_id: str) -> dict[str, Any]:
     """What the chain map draws: ``chain`` (segments upstream first, status, actors,
     candidates) and ``drawing`` (the vis-network payload the explorer renders)."""
@@ -208,8 +204,7 @@ async def chain_map_json(store: StoreDep, chain_id: str) -> dict[str, Any]:
 
 
 @router.get("/viz/neighbourhood/{node_id}.json", operation_id="get_neighbourhood_drawing",
-            summary="Neighbourhood drawing payload (positions, styles, tooltips)",
-            responses={404: {"description": "No such node"}})
+            summary="Neighbourhood drawing payload (positions, styles, tooltips)")
 async def neighbourhood_json(store: StoreDep, node_id: str, depth: DepthQ = 1,
                              kinds: KindsQ = None, rel_types: RelsQ = None,
                              max_nodes: MaxQ = 150) -> dict[str, Any]:
@@ -253,7 +248,7 @@ async def chain_list(store: StoreDep) -> dict[str, list[dict[str, Any]]]:
 
 @router.get("/briefs/{chain_id}.zip", operation_id="get_brief_zip",
             response_class=Response, summary="Briefing pack of a chain (zip)",
-            responses={200: {"content": {ZIP: {}}}, 404: {"description": "No such chain"}})
+            responses={200: {"content": {ZIP: {}}}})
 async def brief_zip(store: StoreDep, chain_id: str) -> Response:
     """Chain map (HTML, SVG, PNG), gap table and key actors (CSV with BOM, XLSX) and a PPTX
     deck, zipped: the same pack as ``chainatlas brief CHAIN``."""
