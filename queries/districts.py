@@ -13,7 +13,15 @@ from pydantic import BaseModel, Field
 
 from chainatlas.graph.store import GraphStore
 from chainatlas.queries.chains import MetricOut, _metric
-from chainatlas.queries.models import GraphNode, Ref, Source, node_from_props, ref_from, to_sources
+from chainatlas.queries.models import (
+    GraphNode,
+    Ref,
+    Source,
+    node_from_props,
+    pair_sources,
+    ref_from,
+    to_sources,
+)
 
 DISTRICTS = (
     "MATCH (d:District) OPTIONAL MATCH (d)-[:LOCATED_IN]->(p:District) "
@@ -34,7 +42,8 @@ DISTRICT_CHAINS = (
     "WITH coalesce(x.chain_id, x.id) AS cid, a "
     "MATCH (c:Chain {id: cid}) "
     "RETURN c.id AS id, c.name AS name, c.name_en AS name_en, c.tier AS tier, "
-    "count(DISTINCT a) AS actors, collect(DISTINCT a.id) AS actor_ids ORDER BY actors DESC, id"
+    "c.source_docs AS docs, c.source_quotes AS quotes, count(DISTINCT a) AS actors, "
+    "collect(DISTINCT a.id) AS actor_ids ORDER BY actors DESC, id"
 )
 """Which chains have actors located in these districts, and how many?"""
 
@@ -63,6 +72,7 @@ class ChainPresence(BaseModel):
     actors: int
     actor_ids: list[str]
     located: bool = Field(False, description="a chain of this district (LOCATED_IN)")
+    sources: list[Source] = Field(default_factory=list)
 
 
 class DistrictProfile(BaseModel):
@@ -120,10 +130,11 @@ def district_profile(store: GraphStore, district_id: str, *,
     for r in store.read(DISTRICT_CHAINS, {"ids": ids}, timeout_ms=timeout_ms):
         chains[r["id"]] = ChainPresence(id=r["id"], name=r["name"] or r["id"],
                                         name_en=r["name_en"], tier=r["tier"], actors=r["actors"],
-                                        actor_ids=sorted(r["actor_ids"]))
+                                        actor_ids=sorted(r["actor_ids"]),
+                                        sources=pair_sources(r["docs"], r["quotes"]))
     for cid, ref in located_chains.items():
         c = chains.setdefault(cid, ChainPresence(id=cid, name=ref.name, name_en=ref.name_en,
-                                                 actors=0, actor_ids=[]))
+                                                 actors=0, actor_ids=[], sources=ref.sources))
         c.located = True
     prof.chains = sorted(chains.values(), key=lambda c: (not c.located, -c.actors, c.id))
     types = ["METRIC_OF", "APPLIES_TO", "ISSUED", "OVERSEES", "HEADS", "LOCATED_IN"]

@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 
 from chainatlas.graph.names import normalise
 from chainatlas.graph.store import GraphStore
+from chainatlas.queries.models import Source, pair_sources
 
 MATCH_KINDS = ("exact", "prefix", "contains", "fuzzy")
 FUZZY_BELOW = 5
@@ -29,14 +30,16 @@ SEARCH_CANDIDATES = (
     "MATCH (n:Node) WHERE ($kind IS NULL OR n.kind = $kind) AND "
     "(toLower(n.id) CONTAINS $q OR any(k IN n.search_keys WHERE k CONTAINS $q OR k CONTAINS $q2)) "
     "RETURN n.id AS id, n.kind AS kind, n.name AS name, n.name_en AS name_en, "
-    "n.aliases AS aliases, n.search_keys AS keys LIMIT $cap"
+    "n.aliases AS aliases, n.search_keys AS keys, n.source_docs AS docs, "
+    "n.source_quotes AS quotes LIMIT $cap"
 )
 """Which nodes (optionally of one kind) have a search key or id containing the input?"""
 
 ALL_KEYS = (
     "MATCH (n:Node) WHERE $kind IS NULL OR n.kind = $kind "
     "RETURN n.id AS id, n.kind AS kind, n.name AS name, n.name_en AS name_en, "
-    "n.aliases AS aliases, n.search_keys AS keys"
+    "n.aliases AS aliases, n.search_keys AS keys, n.source_docs AS docs, "
+    "n.source_quotes AS quotes"
 )
 """Every node's search keys (for fuzzy matching when the substring search finds little)."""
 
@@ -55,6 +58,7 @@ class SearchHit(BaseModel):
     match: str = Field(description="exact, prefix, contains or fuzzy")
     matched: str = Field(description="the key that matched")
     score: float
+    sources: list[Source] = Field(default_factory=list)
 
 
 class SearchResult(BaseModel):
@@ -90,7 +94,8 @@ def _hit(row: dict[str, Any], match: int, matched: str, ratio: float = 1.0) -> S
     score = (4 - match) * 10 + ratio * 5 - kind_rank * 0.1 - len(row.get("name") or "") * 0.01
     return SearchHit(id=row["id"], kind=row["kind"], name=row.get("name") or row["id"],
                      name_en=row.get("name_en"), aliases=list(row.get("aliases") or []),
-                     match=MATCH_KINDS[match], matched=matched, score=round(score, 3))
+                     match=MATCH_KINDS[match], matched=matched, score=round(score, 3),
+                     sources=pair_sources(row.get("docs"), row.get("quotes")))
 
 
 def search(store: GraphStore, q: str, *, kind: str | None = None, limit: int = 20,

@@ -64,3 +64,40 @@ def test_path(gen_client: Any, client: Any) -> None:
     r = client.get("/graph/path", params={"from": "比亚迪", "to": "重汽"})
     if r.status_code == 200:
         assert r.json()["paths"]
+
+
+class _Broken:
+    """A store that fails every read the way a down or slow store does."""
+
+    kind = "broken"
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    def read(self, *a: Any, **k: Any) -> Any:
+        raise self.error
+
+    read_only = read
+
+    def ensure_schema(self) -> None:
+        pass
+
+    def is_empty(self) -> bool:
+        return False
+
+
+@pytest.mark.parametrize("error,status", [("unavailable", 503), ("timeout", 504)])
+def test_store_errors_are_problems(error: str, status: int) -> None:
+    from fastapi.testclient import TestClient
+
+    from chainatlas.api.app import create_app
+    from chainatlas.graph.store import QueryTimeout, StoreUnavailable
+    from chainatlas.settings import Settings
+
+    exc = StoreUnavailable("down") if error == "unavailable" else QueryTimeout("slow")
+    app = create_app(Settings(load_on_start=False), store=_Broken(exc))  # type: ignore[arg-type]
+    with TestClient(app) as c:
+        for url in ("/search?q=x", "/chains", "/nodes/x", "/graph/neighbourhood/x"):
+            r = c.get(url)
+            assert r.status_code == status, url
+            assert r.headers["content-type"].startswith("application/problem+json")
