@@ -49,7 +49,7 @@ SEGMENT_FLOWS = (
 """Which segments of these chains feed which (UPSTREAM_OF)?"""
 
 CHAIN_LINKS = (
-    "MATCH (c:Chain {id: $id})-[r]-(x:Node) WHERE type(r) IN $types "
+    "MATCH (c:Chain {id: $id}) WITH c MATCH (c)-[r]-(x:Node) WHERE type(r) IN $types "
     "RETURN type(r) AS type, startNode(r).id = $id AS outgoing, properties(r) AS link, "
     "properties(x) AS props"
 )

@@ -48,7 +48,7 @@ DISTRICT_CHAINS = (
 """Which chains have actors located in these districts, and how many?"""
 
 DISTRICT_LINKS = (
-    "MATCH (d:District {id: $id})-[r]-(x:Node) WHERE type(r) IN $types "
+    "MATCH (d:District {id: $id}) WITH d MATCH (d)-[r]-(x:Node) WHERE type(r) IN $types "
     "RETURN type(r) AS type, properties(r) AS link, properties(x) AS props"
 )
 """Which figures, policies, agencies and parents are attached to this district?"""

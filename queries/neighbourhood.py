@@ -4,6 +4,9 @@ Breadth-first, one hop per round with the same text (:data:`HOP`), filtered by n
 relationship types. When more than ``max_nodes`` are reached the most relevant are kept:
 closer first, then the ones with more relationships (of the allowed types), then by id.
 Documents and MENTIONS are left out unless asked for (a document mentions everything).
+
+The texts anchor the start nodes first (``MATCH (a {id: x}) WITH a MATCH (a)-[r]-(b)``): with
+the filter on ``b`` in the same MATCH, FalkorDB plans a scan of every ``b`` per start node.
 """
 
 from __future__ import annotations
@@ -20,8 +23,8 @@ DEFAULT_KINDS: tuple[str, ...] = tuple(k for k in NODE_KINDS if k != "document")
 DEFAULT_REL_TYPES: tuple[str, ...] = tuple(t for t in REL_TYPES if t != "MENTIONS")
 
 HOP = (
-    "UNWIND $frontier AS fid MATCH (a:Node {id: fid})-[r]-(b:Node) "
-    "WHERE type(r) IN $types AND b.kind IN $kinds "
+    "UNWIND $frontier AS fid MATCH (a:Node {id: fid}) "
+    "WITH a MATCH (a)-[r]-(b:Node) WHERE type(r) IN $types AND b.kind IN $kinds "
     "RETURN DISTINCT b.id AS id"
 )
 """Which nodes (of these kinds) are one relationship (of these types) away from these nodes?"""
@@ -34,8 +37,8 @@ DEGREES = (
 """How many relationships (of these types) does each of these nodes have?"""
 
 EDGES_AMONG = (
-    "UNWIND $ids AS nid MATCH (a:Node {id: nid})-[r]->(b:Node) "
-    "WHERE b.id IN $ids AND type(r) IN $types "
+    "UNWIND $ids AS nid MATCH (a:Node {id: nid}) "
+    "WITH a MATCH (a)-[r]->(b:Node) WHERE b.id IN $ids AND type(r) IN $types "
     "RETURN a.id AS source, b.id AS target, type(r) AS type, properties(r) AS props"
 )
 """Which relationships (of these types) join nodes of this set?"""

@@ -101,3 +101,15 @@ def test_sources_on_seeds(seed_store: Any) -> None:
     cited = max(docs, key=lambda d: d.nodes)
     cit = sources.document_citations(seed_store, cited.id)
     assert cit.nodes and all(n.quotes for n in cit.nodes)
+
+
+def test_big_neighbourhood_is_fast(seed_store: Any) -> None:
+    """Depth 3 around the city reaches most of the graph: it must stay interactive."""
+    import time
+
+    need(seed_store, "jinan")
+    t0 = time.perf_counter()
+    sg = neighbourhood.neighbourhood(seed_store, "jinan", depth=3, max_nodes=500)
+    assert time.perf_counter() - t0 < 5
+    depths = [n.depth for n in sg.nodes]
+    assert depths == sorted(depths) and len(sg.nodes) <= 500
