@@ -24,7 +24,9 @@ buys_from_local        1.5     buys from a local firm of a segment feeding this 
 
 Key chains (重点产业链) have their own segments that do not map onto their flagship's, so
 their actors do not fill the flagship's segments; instead the flagship's report lists each key
-chain with its own status (over all its actors, chain level and segments), and the flagship's
+chain with its own status (over all its actors, chain level and segments), and they count in
+the flagship's ``overall`` status. A chain without segments of its own (a flagship whose
+segments are all encoded under its key chains) reports its key chains' segments instead. The
 chain-level actors (IN_CHAIN without a segment) are listed as ``unplaced``.
 """
 
@@ -164,6 +166,8 @@ class GapReport(BaseModel):
 
     chain: Ref
     scope: str | None = Field(None, description="district id when scoped, else all of Jinan")
+    overall: str = Field(description="status of the chain as a whole, over all its local actors "
+                         "and its key chains' (missing / weak / covered)")
     summary: dict[str, int]
     segments: list[SegmentGap]
     key_chains: list[KeyChainGap] = Field(default_factory=list)
@@ -308,9 +312,10 @@ def gap_report(store: GraphStore, chain_id: str, *, district: str | None = None,
 
     # -- assemble ----------------------------------------------------------------------
     segments: list[SegmentGap] = []
+    own = any(seg_chain[sid] == chain_id for sid in seg_props)
     for sid, p in seg_props.items():
-        if seg_chain[sid] != chain_id:
-            continue
+        if own and seg_chain[sid] != chain_id:
+            continue  # a chain with segments of its own reports those; else its key chains'
         ev = sorted(local_of[sid], key=lambda e: (e.role != "leader", e.kind, e.id))
         status = status_of(ev)
         zh, en = _explain(status, len(ev))
@@ -325,11 +330,13 @@ def gap_report(store: GraphStore, chain_id: str, *, district: str | None = None,
                                    reasons=reasons))
         clist.sort(key=lambda c: (-c.score, c.id))
         segments.append(SegmentGap(
-            id=sid, chain=chain_id, name=seg_name[sid], name_en=p.get("name_en"),
+            id=sid, chain=seg_chain[sid], name=seg_name[sid], name_en=p.get("name_en"),
             stage=p.get("stage"), order=p.get("order"), status=status, explanation=zh,
             explanation_en=en, evidence=ev, others=sorted(other_of[sid], key=lambda e: e.id),
             candidates=clist[:candidates_per_segment], sources=to_sources(p)))
-    segments.sort(key=lambda s: (s.order if s.order is not None else 10_000, s.id))
+    chain_rank = {c: i for i, c in enumerate(chains)}
+    segments.sort(key=lambda s: (chain_rank.get(s.chain, 0),
+                                 s.order if s.order is not None else 10_000, s.id))
 
     # -- key chains and chain-level actors -----------------------------------------------
     chain_level: dict[str, dict[str, Evidence]] = defaultdict(dict)
@@ -366,7 +373,11 @@ def gap_report(store: GraphStore, chain_id: str, *, district: str | None = None,
     ranked.sort(key=lambda r: (STATUS_ORDER[r.status], -r.candidate.score, r.segment,
                                r.candidate.id))
     summary = {k: sum(1 for s in segments if s.status == k) for k in STATUS_ORDER}
+    everyone: dict[str, Evidence] = {e.id: e for c in chains for e in local_chain_actors(c)}
+    for sid in seg_props:
+        everyone.update({e.id: e for e in local_of[sid]})
     return GapReport(
+        overall=status_of(list(everyone.values())),
         chain=Ref(id=chain_id, kind="chain", name=cprops.get("name") or chain_id,
                   name_en=cprops.get("name_en"), sources=to_sources(cprops)),
         scope=district if scope is not None else None, summary=summary, segments=segments,

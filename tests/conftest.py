@@ -253,3 +253,12 @@ def gen_client(generated_store: Any) -> Iterator[Any]:
 
 def neo4j_uri() -> str | None:
     return os.environ.get("NEO4J_URI")
+
+
+@pytest.fixture
+def scratch_store(falkor: Any) -> Iterator[Any]:
+    """An empty graph of its own on the session server, cleared after the test."""
+    store = share(falkor, "scratch")
+    store.clear()
+    yield store
+    store.clear()

@@ -28,6 +28,7 @@ def test_gap_statuses_and_candidates(generated_store: Any, generated: Any) -> No
         assert [s.id for s in rep.segments] == generated.segments[cid]
         assert [s.status for s in rep.segments] == generated.expected_status
         assert rep.summary == {"missing": 1, "weak": 2, "covered": 2}
+        assert rep.overall == "covered"
         c = cid[2:]
         s0, _, s2, s3, s4 = rep.segments
         assert s0.evidence[0].id == f"ge{c}-0" and s0.evidence[0].role == "leader"
@@ -49,6 +50,9 @@ def test_gap_statuses_and_candidates(generated_store: Any, generated: Any) -> No
 def test_gap_key_chains_and_scope(generated_store: Any) -> None:
     rep = gaps.gap_report(generated_store, "gc0")
     assert [(k.id, k.status, k.actors) for k in rep.key_chains] == [("gk0", "covered", 2)]
+    key = gaps.gap_report(generated_store, "gk0")
+    assert [s.id for s in key.segments] == ["gk0-s0", "gk0-s1"]
+    assert [s.status for s in key.segments] == ["covered", "missing"]
     scoped = gaps.gap_report(generated_store, "gc0", district="gd1")
     assert scoped.scope == "gd1"
     # in gd1 only firms with I % 4 == 1: s0 has 1,5,9,13 (no leader) -> weak
@@ -219,3 +223,26 @@ def test_named_queries_run(generated_store: Any, name: str) -> None:
                                            **{k: params[k] for k in q.params if k in params
                                               and k not in q.defaults}})
     assert isinstance(rows, list) and rows, name
+
+
+def test_flagship_without_segments_reports_key_chain_segments(scratch_store: Any) -> None:
+    from chainatlas.graph.model import GraphData
+
+    def n(kind: str, i: str, **p: Any) -> dict[str, Any]:
+        return {"id": i, "props": {"kind": kind, "name": i, "search_keys": [i],
+                                   "source_docs": ["d"], "source_quotes": [i], **p}}
+
+    def r(a: str, b: str, **p: Any) -> dict[str, Any]:
+        return {"src": a, "dst": b, "props": {"source_docs": ["d"], "source_quotes": ["q"], **p}}
+
+    scratch_store.replace(GraphData(
+        nodes={"Chain": [n("chain", "f", tier="flagship"), n("chain", "k", tier="key")],
+               "Segment": [n("segment", "k-a", order=1, chain_id="k"),
+                           n("segment", "k-b", order=2, chain_id="k")],
+               "Enterprise": [n("enterprise", "x", local=True)]},
+        rels={"SUBCHAIN_OF": [r("k", "f")], "SEGMENT_OF": [r("k-a", "k"), r("k-b", "k")],
+              "IN_SEGMENT": [r("x", "k-a", role="leader")]}))
+    rep = gaps.gap_report(scratch_store, "f")
+    assert [(s.id, s.chain, s.status) for s in rep.segments] == [("k-a", "k", "weak"),
+                                                                 ("k-b", "k", "missing")]
+    assert rep.overall == "weak" and rep.key_chains[0].status == "weak"
