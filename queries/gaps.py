@@ -8,7 +8,8 @@ IN_SEGMENT link):
 * ``covered`` — two or more local actors, at least one leading.
 
 "Local" means ``local`` is not false (platforms and projects count as local) — or, when a
-district scope is given, located in that district or one of its sub-districts.
+district scope is given, located in that district or one of its sub-districts (a city-level
+scope means all of Jinan, as without scope).
 
 Candidates (whom to court, 补链/强链/延链) are enterprises outside the scope that the graph
 already connects to the segment, each with its reasons and their sources. Reason weights:
