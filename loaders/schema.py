@@ -84,6 +84,7 @@ class SegmentIn(Strict):
 
 class ChainIn(NodeIn):
     tier: Literal["flagship", "key", "district"]
+    order: int | None = Field(None, description="position in the official list (专栏1)")
     parent: Id | None = None
     district: Id | None = None
     derived: bool = False

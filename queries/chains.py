@@ -72,6 +72,7 @@ class ChainSummary(BaseModel):
     name: str
     name_en: str | None = None
     tier: str | None = None
+    order: int | None = Field(None, description="position in the official list (专栏1)")
     derived: bool = False
     parent: Ref | None = None
     segments: int = 0
@@ -150,11 +151,15 @@ def list_chains(store: GraphStore, tier: str | None = None, *,
                   if r["parent_id"] else None)
         out.append(ChainSummary(
             id=p["id"], name=p.get("name") or p["id"], name_en=p.get("name_en"),
-            tier=p.get("tier"), derived=bool(p.get("derived")), parent=parent,
+            tier=p.get("tier"), order=p.get("order"), derived=bool(p.get("derived")),
+            parent=parent,
             segments=r["segments"], key_chains=r["key_chains"], enterprises=len(ents),
             sources=to_sources(p)))
-    order = {"flagship": 0, "key": 1, "district": 2}
-    out.sort(key=lambda c: (order.get(c.tier or "", 3), c.parent.id if c.parent else "", c.id))
+    tiers = {"flagship": 0, "key": 1, "district": 2}
+    rank = {c.id: c.order for c in out if c.order is not None}
+    out.sort(key=lambda c: (tiers.get(c.tier or "", 3),
+                            rank.get(c.parent.id, 999) if c.parent else 0,
+                            c.order if c.order is not None else 999, c.id))
     return out
 
 

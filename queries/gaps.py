@@ -83,6 +83,17 @@ GAP_FIRM_LINKS = (
 )
 """Which enterprises partner with, supply or buy from the firms of these chains' segments?"""
 
+GAP_SEGMENT_SUPPORT = (
+    "MATCH (a:Node)-[r:SERVES]->(s:Segment) WHERE s.chain_id IN $chains "
+    "RETURN s.id AS segment, a.id AS id, a.kind AS kind, a.name AS name, "
+    "a.name_en AS name_en, properties(r) AS link"
+)
+"""Which platforms, parks, clusters or agencies serve each segment of these chains?
+
+They support a segment (中试平台, 园区 …) but do not fill it: a segment served only by a
+platform is still missing its firms, and the report says it has support.
+"""
+
 SEGMENT_FLOWS = (
     "MATCH (s:Segment)-[:UPSTREAM_OF]->(t:Segment) WHERE s.chain_id IN $chains "
     "RETURN s.id AS source, t.id AS target"
@@ -144,6 +155,9 @@ class SegmentGap(BaseModel):
     others: list[Evidence] = Field(default_factory=list,
                                    description="actors of the segment outside the scope")
     candidates: list[Candidate] = Field(default_factory=list)
+    support: list[Evidence] = Field(
+        default_factory=list,
+        description="platforms, parks, clusters serving the segment (do not fill it)")
     sources: list[Source] = Field(default_factory=list)
 
 
@@ -192,7 +206,16 @@ def status_of(actors: list[Evidence]) -> str:
     return "covered"
 
 
-def _explain(status: str, n: int) -> tuple[str, str]:
+def _explain(status: str, n: int, support: int = 0) -> tuple[str, str]:
+    """The status in words.
+
+    >>> _explain("missing", 0, 1)[0]
+    '缺链：本地尚无企业或项目在此环节（已有1个服务平台或载体）'
+    """
+    if status == "missing" and support:
+        return (f"缺链：本地尚无企业或项目在此环节（已有{support}个服务平台或载体）",
+                f"Missing: no local firm or project in this segment "
+                f"({support} serving platform(s) or carrier(s))")
     if status == "missing":
         return "缺链：本地尚无企业、平台或项目", "Missing: no local enterprise, platform or project"
     if status == "weak" and n == 1:
@@ -249,6 +272,13 @@ def gap_report(store: GraphStore, chain_id: str, *, district: str | None = None,
             local_ids[sid].add(aid)
         else:
             other_of[sid].append(ev)
+
+    support_of: dict[str, dict[str, Evidence]] = defaultdict(dict)
+    for r in store.read(GAP_SEGMENT_SUPPORT, {"chains": chains}, timeout_ms=timeout_ms):
+        if r["id"] not in local_ids[r["segment"]]:
+            support_of[r["segment"]][r["id"]] = Evidence(
+                id=r["id"], kind=r["kind"], name=r["name"] or r["id"], name_en=r["name_en"],
+                sources=to_sources(r["link"] or {}))
 
     # -- candidates --------------------------------------------------------------------
     flows = store.read(SEGMENT_FLOWS, {"chains": chains}, timeout_ms=timeout_ms)
@@ -319,7 +349,8 @@ def gap_report(store: GraphStore, chain_id: str, *, district: str | None = None,
             continue  # a chain with segments of its own reports those; else its key chains'
         ev = sorted(local_of[sid], key=lambda e: (e.role != "leader", e.kind, e.id))
         status = status_of(ev)
-        zh, en = _explain(status, len(ev))
+        support = sorted(support_of[sid].values(), key=lambda e: (e.kind, e.id))
+        zh, en = _explain(status, len(ev), len(support))
         clist = []
         for cid, c in cands[sid].items():
             reasons = sorted(c["reasons"].values(), key=lambda x: (-x.weight, x.kind))
@@ -334,7 +365,8 @@ def gap_report(store: GraphStore, chain_id: str, *, district: str | None = None,
             id=sid, chain=seg_chain[sid], name=seg_name[sid], name_en=p.get("name_en"),
             stage=p.get("stage"), order=p.get("order"), status=status, explanation=zh,
             explanation_en=en, evidence=ev, others=sorted(other_of[sid], key=lambda e: e.id),
-            candidates=clist[:candidates_per_segment], sources=to_sources(p)))
+            candidates=clist[:candidates_per_segment], support=support,
+            sources=to_sources(p)))
     chain_rank = {c: i for i, c in enumerate(chains)}
     segments.sort(key=lambda s: (chain_rank.get(s.chain, 0),
                                  s.order if s.order is not None else 10_000, s.id))

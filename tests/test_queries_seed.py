@@ -39,6 +39,17 @@ def test_ic_gaps(seed_store: Any) -> None:
     assert sum(rep.summary.values()) == len(rep.segments)
 
 
+def test_serving_platform_is_support_not_fill(seed_store: Any) -> None:
+    """晶谷中试平台 serves IC manufacturing: listed as support, the segment still lacks firms."""
+    need(seed_store, "ic-manufacturing", "jinggu-ic-pilot-platform")
+    rep = gaps.gap_report(seed_store, "integrated-circuits")
+    seg = next(s for s in rep.segments if s.id == "ic-manufacturing")
+    assert "jinggu-ic-pilot-platform" in [e.id for e in seg.support]
+    assert "jinggu-ic-pilot-platform" not in [e.id for e in seg.evidence]
+    assert seg.status == "missing" and "服务平台" in seg.explanation
+    assert all(e.sources for e in seg.support)
+
+
 def test_byd_related(seed_store: Any) -> None:
     need(seed_store, "byd", "sinotruk", "geely")
     res = related.related_enterprises(seed_store, "byd", limit=50)
@@ -103,13 +114,9 @@ def test_sources_on_seeds(seed_store: Any) -> None:
     assert cit.nodes and all(n.quotes for n in cit.nodes)
 
 
-def test_big_neighbourhood_is_fast(seed_store: Any) -> None:
-    """Depth 3 around the city reaches most of the graph: it must stay interactive."""
-    import time
-
+def test_big_neighbourhood_is_capped_and_ordered(seed_store: Any) -> None:
+    """Depth 3 around the city reaches most of the graph (its speed: benchmarks/run.py)."""
     need(seed_store, "jinan")
-    t0 = time.perf_counter()
     sg = neighbourhood.neighbourhood(seed_store, "jinan", depth=3, max_nodes=500)
-    assert time.perf_counter() - t0 < 5
     depths = [n.depth for n in sg.nodes]
     assert depths == sorted(depths) and len(sg.nodes) <= 500

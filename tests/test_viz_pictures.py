@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -95,9 +94,7 @@ def _big_graph(n: int = 300) -> VGraph:
 
 def test_layout_deterministic_and_readable_at_300_nodes():
     g = _big_graph()
-    t = time.perf_counter()
     pos = layout.neighbourhood_layout(g)
-    assert time.perf_counter() - t < 10
     assert pos == layout.neighbourhood_layout(g)
     pts = list(pos.values())
     # few labels on top of each other: nearly every node has room around it
