@@ -136,7 +136,7 @@ def main() -> None:
         store = FalkorStore(tmpdir / "db")
         try:
             bench_load(store, sets)
-            bench_batches(store, sets[f"synthetic {args.enterprises[-1]}"], (1, 50, 500, 5000))
+            bench_batches(store, sets[f"synthetic {args.enterprises[0]}"], (1, 50, 500, 5000))
             store.replace(build_graph(read_seeds(settings.seeds_dir)[0]))
             bench_queries(store, args.runs)
             bench_api(store, args.runs)

@@ -16,7 +16,7 @@ from typing import Any
 
 from chainatlas.graph.store import GraphStore
 from chainatlas.viz.data import ChainMap, chain_map
-from chainatlas.viz.style import GAP_STYLES, ROLE_ZH, STAGE_ZH, style_for
+from chainatlas.viz.style import GAP_STYLES, STAGE_ZH, role_label, style_for
 
 STEPS: tuple[str, ...] = (
     "读取产业链 chain", "交互图 HTML", "矢量图 SVG", "图片 PNG", "表格 CSV", "表格 XLSX",
@@ -75,13 +75,13 @@ def actor_rows(cm: ChainMap) -> list[list[Any]]:
             rows.append(((0 if a.role == "leader" else 1, k, a.id),
                          [a.name, a.name_en or "", f"{style_for(a.kind).zh} {a.kind}", s.name,
                           STAGE_ZH.get(s.stage, s.stage),
-                          ROLE_ZH.get(a.role or "member", a.role or ""), a.id,
+                          role_label(a.kind, a.role), a.id,
                           src["doc"], src["quote"]]))
     for a in cm.chain_actors:
         src = a.sources[0] if a.sources else {"doc": "", "quote": ""}
         rows.append(((0 if a.role == "leader" else 2, 99, a.id),
                      [a.name, a.name_en or "", f"{style_for(a.kind).zh} {a.kind}", "全链",
-                      "", ROLE_ZH.get(a.role or "member", a.role or ""), a.id,
+                      "", role_label(a.kind, a.role), a.id,
                       src["doc"], src["quote"]]))
     return [r for _, r in sorted(rows, key=lambda x: x[0])]
 

@@ -72,6 +72,28 @@ STAGE_ZH: dict[str, str] = {
 
 ROLE_ZH: dict[str, str] = {"leader": "链主", "member": "链上企业"}
 
+_KIND_ROLE_ZH: dict[str, str] = {
+    "enterprise": "链上企业",
+    "project": "链上项目",
+    "platform": "服务平台",
+    "park": "承载园区",
+    "cluster": "产业集群",
+    "agency": "主管/服务机构",
+    "person": "链长/负责人",
+    "policy": "支持政策",
+}
+
+
+def role_label(kind: str, role: str | None) -> str:
+    """The role of an actor in a chain, as an officer says it.
+
+    >>> role_label("enterprise", "leader"), role_label("agency", "member")
+    ('链主', '主管/服务机构')
+    """
+    if role == "leader":
+        return ROLE_ZH["leader"]
+    return _KIND_ROLE_ZH.get(kind, ROLE_ZH.get(role or "member", role or ""))
+
 EDGE_ZH: dict[str, str] = {}
 
 
