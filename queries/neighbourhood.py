@@ -4,6 +4,9 @@ Breadth-first, one hop per round with the same text (:data:`HOP`), filtered by n
 relationship types. When more than ``max_nodes`` are reached the most relevant are kept:
 closer first, then the ones with more relationships (of the allowed types), then by id.
 Documents and MENTIONS are left out unless asked for (a document mentions everything).
+Hubs — nodes with more than :data:`HUB_DEGREE` relationships, such as the city itself — are
+shown but not walked through (unless they are the centre or ``expand_hubs`` is set): going
+through 济南市 would bring in half the graph and bury the node's own neighbourhood.
 
 The texts anchor the start nodes first (``MATCH (a {id: x}) WITH a MATCH (a)-[r]-(b)``): with
 the filter on ``b`` in the same MATCH, FalkorDB plans a scan of every ``b`` per start node.
@@ -19,6 +22,8 @@ from chainatlas.queries.nodes import fetch_nodes
 __all__ = ["GraphEdge", "GraphNode", "Source", "Subgraph", "neighbourhood"]
 
 MAX_DEPTH = 3
+HUB_DEGREE = 40
+"""Nodes with more relationships than this are not expanded beyond (see module docstring)."""
 DEFAULT_KINDS: tuple[str, ...] = tuple(k for k in NODE_KINDS if k != "document")
 DEFAULT_REL_TYPES: tuple[str, ...] = tuple(t for t in REL_TYPES if t != "MENTIONS")
 
@@ -70,7 +75,8 @@ def check_rel_types(rel_types: list[str] | None) -> list[str]:
 
 def neighbourhood(store: GraphStore, center: str, *, depth: int = 1,
                   kinds: list[str] | None = None, rel_types: list[str] | None = None,
-                  max_nodes: int = 150, timeout_ms: int | None = None) -> Subgraph | None:
+                  max_nodes: int = 150, expand_hubs: bool = False,
+                  timeout_ms: int | None = None) -> Subgraph | None:
     """What lies within ``depth`` hops of this node (of these kinds, over these types)?
 
     Returns None when the centre does not exist.
@@ -87,6 +93,10 @@ def neighbourhood(store: GraphStore, center: str, *, depth: int = 1,
     frontier = [center]
     truncated = False
     for d in range(1, depth + 1):
+        if d > 1 and not expand_hubs and frontier:
+            deg = {r["id"]: r["degree"] for r in store.read(
+                DEGREES, {"ids": frontier, "types": types_l}, timeout_ms=timeout_ms)}
+            frontier = [i for i in frontier if deg.get(i, 0) <= HUB_DEGREE]
         if not frontier:
             break
         rows = store.read(HOP, {"frontier": frontier, "types": types_l, "kinds": kinds_l},

@@ -120,3 +120,15 @@ def test_big_neighbourhood_is_capped_and_ordered(seed_store: Any) -> None:
     sg = neighbourhood.neighbourhood(seed_store, "jinan", depth=3, max_nodes=500)
     depths = [n.depth for n in sg.nodes]
     assert depths == sorted(depths) and len(sg.nodes) <= 500
+
+
+def test_neighbourhood_does_not_walk_through_the_city(seed_store: Any) -> None:
+    """济南市 touches most actors: BYD's 2-hop neighbourhood shows it but does not go through."""
+    need(seed_store, "byd", "jinan")
+    narrow = neighbourhood.neighbourhood(seed_store, "byd", depth=2, max_nodes=500)
+    wide = neighbourhood.neighbourhood(seed_store, "byd", depth=2, max_nodes=500,
+                                       expand_hubs=True)
+    assert "jinan" in {n.id for n in narrow.nodes}
+    assert len(narrow.nodes) < len(wide.nodes)
+    # everything at depth 2 is reached through a non-hub neighbour of BYD
+    assert {n.id for n in narrow.nodes} < {n.id for n in wide.nodes}

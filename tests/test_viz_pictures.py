@@ -171,3 +171,17 @@ def test_missing_font_names_the_package(monkeypatch):
     finally:
         monkeypatch.undo()
         fonts.cjk_font_properties.cache_clear()
+
+
+def test_actor_role_is_drawn_per_segment(seed_store, monkeypatch):
+    """BYD leads 乘用车整车 but is a member of 汽车零部件: each column shows its own role."""
+    cm = data.chain_map(seed_store, "automobile")
+    if cm is None or "byd" not in {a.id for s in cm.segments for a in s.actors}:
+        pytest.skip("the project seeds do not place BYD in the automobile chain")
+    drawn: list[tuple[str, str | None]] = []
+    monkeypatch.setattr(still, "_draw_actor",
+                        lambda ax, a, x, y, fp: drawn.append((a.id, a.role)))
+    still.chain_map_figure(cm)
+    expected = [(a.id, a.role) for s in cm.segments for a in s.actors if a.id == "byd"]
+    assert sorted(r for r in drawn if r[0] == "byd") == sorted(expected)
+    assert {r for _, r in expected} == {"leader", "member"}

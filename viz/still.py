@@ -103,8 +103,9 @@ def chain_map_figure(cm: ChainMap) -> tuple[Figure, float]:
                 f"{band.stage}", ha="center", va="center", fontsize=12, color="#34495e",
                 fontproperties=fp)
     segs = {s.id: s for s in cm.segments}
-    actors = {a.id: a for s in cm.segments for a in s.actors}
-    actors.update({a.id: a for a in cm.chain_actors})
+    # one actor can sit in several segments with a different role in each (BYD leads 整车,
+    # is a member of 零部件): look it up in its own column
+    actors = {a.id: a for a in cm.chain_actors}
     col_of = {c.segment_id: c for c in lay.columns}
     for col in lay.columns:
         seg = segs[col.segment_id]
@@ -135,8 +136,9 @@ def chain_map_figure(cm: ChainMap) -> tuple[Figure, float]:
         if not seg.actors:
             ax.text(b.cx, h.y + h.h + 60, "暂无本地企业\n待补链 (to fill)", ha="center",
                     va="center", fontsize=12, color=gap["colour"], fontproperties=fp)
+        own = {a.id: a for a in seg.actors}
         for slot in col.slots:
-            _draw_actor(ax, actors[slot.actor_id], slot.x, slot.y, fp)
+            _draw_actor(ax, own[slot.actor_id], slot.x, slot.y, fp)
         if is_gap and seg.actors and seg.reason:
             ax.text(b.cx, b.y + b.h - 16, _wrap(seg.reason.split(" / ")[0], 16), ha="center",
                     va="center", fontsize=9.5, color=gap["colour"], fontproperties=fp)
@@ -168,7 +170,8 @@ def chain_map_figure(cm: ChainMap) -> tuple[Figure, float]:
                 fontweight="bold", va="center", fontproperties=fp, color="#34495e")
         for slot in lay.chain_slots:
             _draw_actor(ax, actors[slot.actor_id], slot.x, slot.y, fp)
-    _legend(ax, fp, sorted({a.kind for a in actors.values()}), lay.width, lay.height)
+    kinds = {a.kind for a in actors.values()} | {a.kind for s in cm.segments for a in s.actors}
+    _legend(ax, fp, sorted(kinds), lay.width, lay.height)
     return fig, dpi
 
 
@@ -193,18 +196,7 @@ def _draw_actor(ax, a: Actor, x: float, y: float, fp) -> None:
 
 def _legend(ax, fp, kinds: list[str], width: float, height: float) -> None:
     y = height - 34
-    x = 30.0
-    ax.text(x, y, "图例 Legend:", fontsize=10, va="center", fontproperties=fp,
-            fontweight="bold")
-    x += 100
-    for e in legend(kinds):
-        ax.plot([x], [y], marker=style_for(e["kind"]).marker, markersize=10, color=e["colour"],
-                linestyle="none")
-        ax.text(x + 12, y, f"{e['zh']} {e['en']}", fontsize=10, va="center", fontproperties=fp)
-        x += 30 + 11 * (len(e["zh"]) * 1.6 + len(e["en"]) * 0.75)
-    ax.plot([x], [y], marker="o", markersize=14, color="#7f8c8d", markeredgecolor="#17202a",
-            linestyle="none")
-    ax.text(x + 14, y, "大 = 链主 (chain leader)", fontsize=10, va="center", fontproperties=fp)
+    x = _legend_kinds(ax, fp, kinds, y, "大 = 链主 (chain leader)", marker_for_leader=True)
     x += 200
     for status in ("missing", "weak"):
         g = GAP_STYLES[status]
@@ -269,12 +261,15 @@ def neighbourhood_figure(graph: VGraph, title: str | None = None) -> tuple[Figur
                 fontproperties=fp, zorder=3, color="#17202a",
                 bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "alpha": 0.7,
                       "edgecolor": "none"})
-    _legend_kinds(ax, fp, sorted({v.kind for v in graph.nodes}), h)
+    _legend_kinds(ax, fp, sorted({v.kind for v in graph.nodes}), h - 30,
+                  "粗边框 = 链主 (chain leader)")
     return fig, dpi
 
 
-def _legend_kinds(ax, fp, kinds: list[str], height: float) -> None:
-    y, x = height - 30, 30.0
+def _legend_kinds(ax, fp, kinds: list[str], y: float, leader_text: str,
+                  marker_for_leader: bool = False) -> float:
+    """One legend row: a marker per kind, then how chain leaders look; returns the end x."""
+    x = 30.0
     ax.text(x, y, "图例 Legend:", fontsize=10, va="center", fontproperties=fp,
             fontweight="bold")
     x += 100
@@ -283,7 +278,12 @@ def _legend_kinds(ax, fp, kinds: list[str], height: float) -> None:
                 linestyle="none")
         ax.text(x + 12, y, f"{e['zh']} {e['en']}", fontsize=10, va="center", fontproperties=fp)
         x += 30 + 11 * (len(e["zh"]) * 1.6 + len(e["en"]) * 0.75)
-    ax.text(x, y, "粗边框 = 链主 (chain leader)", fontsize=10, va="center", fontproperties=fp)
+    if marker_for_leader:
+        ax.plot([x], [y], marker="o", markersize=14, color="#7f8c8d",
+                markeredgecolor="#17202a", linestyle="none")
+        x += 14
+    ax.text(x, y, leader_text, fontsize=10, va="center", fontproperties=fp)
+    return x
 
 
 def neighbourhood_image(graph: VGraph, fmt: Format = "png", title: str | None = None) -> bytes:

@@ -41,13 +41,18 @@ def get_neighbourhood(
     rel_types: Annotated[list[str] | None, Query(
         description="Relationship types to follow: " + ", ".join(TYPES))] = None,
     max_nodes: Annotated[int, Query(ge=1, le=500)] = 150,
+    expand_hubs: Annotated[bool, Query(
+        description="Also walk through hubs (e.g. the city node); off by default")] = False,
 ) -> Subgraph:
-    """Nodes and relationships within `depth` hops, the most relevant `max_nodes` kept."""
+    """Nodes and relationships within `depth` hops, the most relevant `max_nodes` kept.
+
+    Hubs (nodes with very many relationships, such as 济南市) are shown but not walked
+    through unless `expand_hubs` is set."""
     t = settings.query_timeout_ms
     props = resolve_or_404(store, id, None, t)
     sg = neighbourhood(store, props["id"], depth=depth, kinds=split_list("kinds", kinds, KINDS),
                        rel_types=split_list("rel_types", rel_types, TYPES),
-                       max_nodes=max_nodes, timeout_ms=t)
+                       max_nodes=max_nodes, expand_hubs=expand_hubs, timeout_ms=t)
     assert sg is not None
     return sg
 
