@@ -6,6 +6,7 @@
    phase (parse+validate, build rows, write), rows per second, server memory after load.
 2. UNWIND batch size, side by side on the same rows: seconds and the ratio to batch 500.
 3. Query latency on the seed graph: median and p95 of each named query and each API route.
+4. Neighbourhood walked through hubs or not, and the time to draw each picture format.
 """
 
 from __future__ import annotations
@@ -83,10 +84,8 @@ def bench_queries(store: FalkorStore, runs: int) -> None:
     table = Table(title=f"3. Named queries on the seed graph ({runs} runs each)")
     for col in ("query", "median ms", "p95 ms", "rows"):
         table.add_column(col, justify="right")
-    examples = {"chain": "automobile", "enterprise": "byd", "id": "byd", "q": "汽车",
-                "district": "shizhong", "limit": 20, "kind": None}
     for q in NAMED_QUERIES.values():
-        params = {**q.defaults, **{p: examples.get(p) for p in q.params if p not in q.defaults}}
+        params = {**q.defaults, **q.example}
         times = []
         rows: list = []
         for _ in range(runs):
@@ -122,6 +121,42 @@ def bench_api(store: FalkorStore, runs: int) -> None:
     console.print(table)
 
 
+def bench_neighbourhood_and_pictures(store: FalkorStore, runs: int) -> None:
+    from chainatlas.queries.neighbourhood import neighbourhood
+    from chainatlas.viz import data, still
+
+    table = Table(title=f"5. Neighbourhood of 比亚迪, depth 2: hubs walked or not ({runs} runs)")
+    for col in ("variant", "nodes", "median ms", "ratio"):
+        table.add_column(col, justify="right")
+    res = {}
+    for label, hubs in (("through hubs", True), ("stop at hubs (default)", False)):
+        times, n = [], 0
+        for _ in range(runs):
+            t, sg = _timed(lambda h=hubs: neighbourhood(store, "byd", depth=2, max_nodes=500,
+                                                         expand_hubs=h))
+            times.append(t * 1000)
+            n = len(sg.nodes)
+        res[label] = (n, statistics.median(times))
+    base = res["through hubs"][1]
+    for label, (n, ms) in res.items():
+        table.add_row(label, str(n), f"{ms:.1f}", f"{ms / base:.2f}x")
+    console.print(table)
+
+    table = Table(title="6. Pictures of the 集成电路 chain map (3 runs, best)")
+    for col in ("format", "best ms", "bytes"):
+        table.add_column(col, justify="right")
+    cm = data.chain_map(store, "integrated-circuits")
+    from chainatlas.viz import interactive
+
+    makers = {"png": lambda: still.chain_map_image(cm, "png"),
+              "svg": lambda: still.chain_map_image(cm, "svg"),
+              "html": lambda: interactive.chain_map_html(cm)}
+    for fmt, make in makers.items():
+        best, out = min((_timed(make) for _ in range(3)), key=lambda x: x[0])
+        table.add_row(fmt, f"{best * 1000:.0f}", f"{len(out):,}")
+    console.print(table)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--enterprises", type=int, nargs="+", default=[1000, 5000])
@@ -144,6 +179,7 @@ def main() -> None:
             store.replace(build_graph(read_seeds(settings.seeds_dir)[0]))
             bench_queries(store, args.runs)
             bench_api(store, args.runs)
+            bench_neighbourhood_and_pictures(store, args.runs)
         finally:
             store.close()
 

@@ -156,8 +156,10 @@ def query(
         table.add_column("name")
         table.add_column("parameters")
         table.add_column("question")
+        table.add_column("example")
         for q in NAMED_QUERIES.values():
-            table.add_row(q.name, ", ".join(q.params), q.doc)
+            example = " ".join(f"-p {k}={_example_value(v)}" for k, v in q.example.items())
+            table.add_row(q.name, ", ".join(q.params), q.doc, example)
         console.print(table)
         if name is not None:
             raise typer.Exit(2)
@@ -180,6 +182,10 @@ def query(
     for r in rows:
         table.add_row(*[_cell(r[c]) for c in cols])
     console.print(table)
+
+
+def _example_value(v: Any) -> str:
+    return v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
 
 
 def _cell(v: Any) -> str:

@@ -132,3 +132,13 @@ def test_neighbourhood_does_not_walk_through_the_city(seed_store: Any) -> None:
     assert len(narrow.nodes) < len(wide.nodes)
     # everything at depth 2 is reached through a non-hub neighbour of BYD
     assert {n.id for n in narrow.nodes} < {n.id for n in wide.nodes}
+
+
+def test_every_named_query_answers_its_example(seed_store: Any) -> None:
+    """`chainatlas query NAME` examples (shown in its listing) give rows on the seeds."""
+    from chainatlas.queries.registry import NAMED_QUERIES
+
+    need(seed_store, "automobile", "byd", "integrated-circuits", "shizhong")
+    empty = [q.name for q in NAMED_QUERIES.values()
+             if not seed_store.read(q.cypher, {**q.defaults, **q.example})]
+    assert empty == []
