@@ -4,6 +4,8 @@
 'zhongqi'
 >>> pinyin_initials("比亚迪")
 'byd'
+>>> pinyin_full("长清区")  # local reading, not the dictionary's zhang
+'changqingqu'
 >>> normalise("  BYD Auto ")
 'byd auto'
 >>> search_keys("重汽", ["中国重汽"], "Sinotruk")[:4]
@@ -16,7 +18,13 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from pypinyin import Style, lazy_pinyin
+from pypinyin import Style, lazy_pinyin, load_phrases_dict
+
+LOCAL_READINGS: dict[str, list[list[str]]] = {
+    "长清": [["cháng"], ["qīng"]],  # 长清区, not zhǎng
+}
+"""Place and firm names whose reading pypinyin's dictionary gets wrong."""
+load_phrases_dict(LOCAL_READINGS)
 
 _SPACE = re.compile(r"\s+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
