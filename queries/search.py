@@ -24,7 +24,8 @@ from chainatlas.queries.models import Source, pair_sources
 
 MATCH_KINDS = ("exact", "prefix", "contains", "fuzzy")
 FUZZY_BELOW = 5
-"""Fuzzy matches are added only when fewer than this many hits were found."""
+"""Fuzzy matches are added only when fewer than this many hits were found, none of them an
+exact or prefix match (a likely typo, not a short name)."""
 
 SEARCH_CANDIDATES = (
     "MATCH (n:Node) WHERE ($kind IS NULL OR n.kind = $kind) AND "
@@ -37,11 +38,17 @@ SEARCH_CANDIDATES = (
 
 ALL_KEYS = (
     "MATCH (n:Node) WHERE $kind IS NULL OR n.kind = $kind "
+    "RETURN n.id AS id, n.search_keys AS keys"
+)
+"""Every node's search keys (for fuzzy matching when the substring search finds little)."""
+
+BY_IDS = (
+    "UNWIND $ids AS nid MATCH (n:Node {id: nid}) "
     "RETURN n.id AS id, n.kind AS kind, n.name AS name, n.name_en AS name_en, "
     "n.aliases AS aliases, n.search_keys AS keys, n.source_docs AS docs, "
     "n.source_quotes AS quotes"
 )
-"""Every node's search keys (for fuzzy matching when the substring search finds little)."""
+"""These nodes, with what a search hit shows (the fuzzy winners)."""
 
 KIND_ORDER = ["chain", "enterprise", "segment", "district", "platform", "park", "cluster",
               "agency", "project", "person", "policy", "metric", "document"]
@@ -112,15 +119,19 @@ def search(store: GraphStore, q: str, *, kind: str | None = None, limit: int = 2
         ranked = rank_key(nq, list(row.get("keys") or []), row["id"])
         if ranked is not None:
             hits[row["id"]] = _hit(row, ranked[0], ranked[1])
-    if fuzzy and len(hits) < FUZZY_BELOW and len(nq) >= 2:
-        all_rows = store.read(ALL_KEYS, {"kind": kind}, timeout_ms=timeout_ms)
-        owner: dict[str, dict[str, Any]] = {}
-        for row in all_rows:
+    sure = any(h.match in ("exact", "prefix") for h in hits.values())
+    if fuzzy and not sure and len(hits) < FUZZY_BELOW and len(nq) >= 2:
+        owner: dict[str, str] = {}
+        for row in store.read(ALL_KEYS, {"kind": kind}, timeout_ms=timeout_ms):
             for k in row.get("keys") or []:
-                owner.setdefault(k, row)
+                owner.setdefault(k, row["id"])
+        winners: dict[str, str] = {}  # node id -> best key
         for key in difflib.get_close_matches(nq, list(owner), n=10, cutoff=0.6):
-            row = owner[key]
-            if row["id"] not in hits:
+            if owner[key] not in hits:
+                winners.setdefault(owner[key], key)
+        if winners:
+            for row in store.read(BY_IDS, {"ids": list(winners)}, timeout_ms=timeout_ms):
+                key = winners[row["id"]]
                 ratio = difflib.SequenceMatcher(None, nq, key).ratio()
                 hits[row["id"]] = _hit(row, 3, key, ratio)
     items = sorted(hits.values(), key=lambda h: (-h.score, h.id))
