@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query
 
 from chainatlas.api.deps import SettingsDep, StoreDep
 from chainatlas.api.models import PROBLEMS
-from chainatlas.api.routes.common import resolve_or_404, resolve_param
+from chainatlas.api.routes.common import found, resolve_or_404, resolve_param
 from chainatlas.queries.chains import ChainOverview, ChainSummary, chain_overview, list_chains
 from chainatlas.queries.gaps import GapReport, gap_report
 
@@ -33,8 +33,7 @@ def get_chain(id: ChainKey, store: StoreDep, settings: SettingsDep) -> ChainOver
     t = settings.query_timeout_ms
     props = resolve_or_404(store, id, "chain", t)
     ov = chain_overview(store, props["id"], timeout_ms=t)
-    assert ov is not None
-    return ov
+    return found(ov, "chain", id)
 
 
 @router.get("/chains/{id}/gaps", response_model=GapReport, operation_id="get_chain_gaps")
@@ -49,5 +48,4 @@ def get_chain_gaps(
     d = resolve_param(store, "district", district, "district", t)
     rep = gap_report(store, props["id"], district=d, candidates_per_segment=candidates,
                      timeout_ms=t)
-    assert rep is not None
-    return rep
+    return found(rep, "chain", id)

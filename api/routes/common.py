@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from chainatlas.api.problems import NotFound, Problem
 from chainatlas.graph.model import NODE_KINDS
@@ -20,6 +20,16 @@ def resolve_or_404(store: GraphStore, key: str, kind: str | None = None,
         raise NotFound(what, key, [h.model_dump(include={"id", "kind", "name", "match"})
                                    for h in hits])
     return props
+
+
+T = TypeVar("T")
+
+
+def found(value: T | None, what: str, key: str) -> T:
+    """``value``, or a 404 when the node vanished between resolving and reading (a reload)."""
+    if value is None:
+        raise NotFound(what, key)
+    return value
 
 
 def resolve_param(store: GraphStore, name: str, key: str | None, kind: str,

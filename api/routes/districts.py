@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path
 
 from chainatlas.api.deps import SettingsDep, StoreDep
 from chainatlas.api.models import PROBLEMS
-from chainatlas.api.routes.common import resolve_or_404
+from chainatlas.api.routes.common import found, resolve_or_404
 from chainatlas.queries.districts import (
     DistrictProfile,
     DistrictSummary,
@@ -34,5 +34,4 @@ def get_district(
     t = settings.query_timeout_ms
     props = resolve_or_404(store, id, "district", t)
     prof = district_profile(store, props["id"], timeout_ms=t)
-    assert prof is not None
-    return prof
+    return found(prof, "district", id)

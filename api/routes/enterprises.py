@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query
 
 from chainatlas.api.deps import SettingsDep, StoreDep
 from chainatlas.api.models import PROBLEMS
-from chainatlas.api.routes.common import resolve_or_404, resolve_param, split_list
+from chainatlas.api.routes.common import found, resolve_or_404, resolve_param, split_list
 from chainatlas.queries.enterprises import (
     EnterpriseDetail,
     EnterprisePage,
@@ -49,8 +49,7 @@ def get_enterprise(id: EnterpriseKey, store: StoreDep, settings: SettingsDep
     t = settings.query_timeout_ms
     props = resolve_or_404(store, id, "enterprise", t)
     d = enterprise_detail(store, props["id"], timeout_ms=t)
-    assert d is not None
-    return d
+    return found(d, "enterprise", id)
 
 
 @router.get("/enterprises/{id}/related", response_model=RelatedResult,
@@ -71,5 +70,4 @@ def get_related(
         store, props["id"], chain=resolve_param(store, "chain", chain, "chain", t),
         district=resolve_param(store, "district", district, "district", t),
         reasons=split_list("reason", reason, REASON_KINDS), limit=limit, timeout_ms=t)
-    assert res is not None
-    return res
+    return found(res, "enterprise", id)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query
 
 from chainatlas.api.deps import SettingsDep, StoreDep
 from chainatlas.api.models import PROBLEMS
-from chainatlas.api.routes.common import resolve_or_404, split_list
+from chainatlas.api.routes.common import found, resolve_or_404, split_list
 from chainatlas.graph.model import NODE_KINDS, REL_TYPES
 from chainatlas.queries.neighbourhood import Subgraph, neighbourhood
 from chainatlas.queries.nodes import NodeDetail, node_detail
@@ -27,8 +27,7 @@ def get_node(id: NodeKey, store: StoreDep, settings: SettingsDep) -> NodeDetail:
     t = settings.query_timeout_ms
     props = resolve_or_404(store, id, None, t)
     d = node_detail(store, props["id"], timeout_ms=t)
-    assert d is not None
-    return d
+    return found(d, "node", id)
 
 
 @router.get("/graph/neighbourhood/{id}", response_model=Subgraph,
@@ -53,8 +52,7 @@ def get_neighbourhood(
     sg = neighbourhood(store, props["id"], depth=depth, kinds=split_list("kinds", kinds, KINDS),
                        rel_types=split_list("rel_types", rel_types, TYPES),
                        max_nodes=max_nodes, expand_hubs=expand_hubs, timeout_ms=t)
-    assert sg is not None
-    return sg
+    return found(sg, "node", id)
 
 
 @router.get("/graph/path", response_model=PathResult, operation_id="get_path")

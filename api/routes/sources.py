@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path
 
 from chainatlas.api.deps import SettingsDep, StoreDep
 from chainatlas.api.models import PROBLEMS
-from chainatlas.api.routes.common import resolve_or_404
+from chainatlas.api.routes.common import found, resolve_or_404
 from chainatlas.queries.sources import (
     DocumentCitations,
     DocumentSummary,
@@ -34,5 +34,4 @@ def get_source(
     t = settings.query_timeout_ms
     props = resolve_or_404(store, doc, "document", t)
     d = document_citations(store, props["id"], timeout_ms=t)
-    assert d is not None
-    return d
+    return found(d, "document", doc)
