@@ -57,9 +57,10 @@ def load(
     seeds = path or settings.seeds_dir
     try:
         if dry_run:
-            report = do_load(seeds, None, dry_run=True)
+            report = do_load(seeds, None, dry_run=True, sources_dir=settings.sources_dir)
             console.print(f"[green]valid:[/green] {report.files} file(s), {report.nodes} nodes, "
                           f"{report.relationships} relationships (nothing written)")
+            _print_quote_check(report.quotes_checked, settings.sources_dir)
             return
         store = _open_store()
         with store, Progress(TextColumn("[bold]loading"), BarColumn(), MofNCompleteColumn(),
@@ -69,6 +70,7 @@ def load(
                 seeds, store, batch_size=settings.batch_size,
                 on_total=lambda n: bar.update(task, total=n),
                 progress=lambda n: bar.advance(task, n),
+                sources_dir=settings.sources_dir,
             )
             counts = store.stats()
     except SeedValidationError as e:
@@ -85,7 +87,16 @@ def load(
         return
     console.print(f"[green]loaded[/green] {report.files} file(s): {report.nodes} nodes, "
                   f"{report.relationships} relationships into {store.kind}")
+    _print_quote_check(report.quotes_checked, settings.sources_dir)
     _print_counts(counts)
+
+
+def _print_quote_check(checked: bool, sources_dir: Path) -> None:
+    if checked:
+        console.print(f"every quote checked verbatim against {sources_dir}")
+    else:
+        console.print(f"[yellow]quotes not checked:[/yellow] no source documents at {sources_dir} "
+                      "(set CHAINATLAS_SOURCES_DIR)")
 
 
 def _print_counts(counts: dict[str, dict[str, int]]) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from chainatlas.graph.model import GraphData
 from chainatlas.graph.store import GraphStore, Progress
 from chainatlas.loaders.build import build_graph
+from chainatlas.loaders.quotes import check_quotes
 from chainatlas.loaders.validate import SeedSet, SeedValidationError, read_seeds
 
 
@@ -17,11 +19,17 @@ class LoadReport:
     nodes: int
     relationships: int
     written: bool
+    quotes_checked: bool = False
 
 
-def validate(path: Path) -> tuple[SeedSet, GraphData]:
-    """Validate the seeds under ``path``; raise :class:`SeedValidationError` with every error."""
+def validate(path: Path, sources_dir: Path | None = None) -> tuple[SeedSet, GraphData]:
+    """Validate the seeds under ``path``; raise :class:`SeedValidationError` with every error.
+
+    With ``sources_dir`` (the source documents), every quote must stand verbatim in its document.
+    """
     seeds, errors = read_seeds(Path(path))
+    if sources_dir is not None and not errors:
+        errors = check_quotes(seeds, Path(sources_dir))
     if errors:
         raise SeedValidationError(errors)
     return seeds, build_graph(seeds)
@@ -34,15 +42,20 @@ def load(
     dry_run: bool = False,
     batch_size: int = 500,
     progress: Progress | None = None,
-    on_total: callable | None = None,  # type: ignore[valid-type]
+    on_total: Callable[[int], None] | None = None,
+    sources_dir: Path | None = None,
 ) -> LoadReport:
     """Validate, then (unless ``dry_run``) replace the graph in ``store`` with the seeds.
 
     A validation error raises before anything is written; a store error during the write
-    leaves the previous graph in place (the stores replace atomically).
+    leaves the previous graph in place (the stores replace atomically). When ``sources_dir``
+    holds the source documents, every quote is checked against them too.
     """
-    seeds, data = validate(path)
-    report = LoadReport(len(seeds.files), data.node_count(), data.rel_count(), False)
+    if sources_dir is not None and not Path(sources_dir).is_dir():
+        sources_dir = None
+    seeds, data = validate(path, sources_dir)
+    report = LoadReport(len(seeds.files), data.node_count(), data.rel_count(), False,
+                        quotes_checked=sources_dir is not None)
     if dry_run or store is None:
         return report
     if on_total:

@@ -215,7 +215,7 @@ def _names(item: Item) -> list[str]:
     return [n for n in names if n]
 
 
-def _sources(item: Item) -> list[tuple[tuple, Source]]:
+def sources_with_paths(item: Item) -> list[tuple[tuple, Source]]:
     m = item.model
     out = [(("sources", i), s) for i, s in enumerate(getattr(m, "sources", []) or [])]
     for fname, idx, link in links_of(m):
@@ -262,7 +262,7 @@ def check_references(seeds: SeedSet) -> list[SeedError]:
     for item in seeds.items:
         if item.kind == "relation":
             continue
-        for sub, src in _sources(item):
+        for sub, src in sources_with_paths(item):
             if src.doc not in docs:
                 err(item, (*sub, "doc"), f"unknown document {src.doc!r}; known: {sorted(docs)}")
         for fname, idx, link in links_of(item.model):

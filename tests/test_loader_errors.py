@@ -181,3 +181,24 @@ def test_provenance_on_nodes_and_relationships(tmp_path: Path) -> None:
         assert mention == [{"d": "jinan-2026-plan", "q": "重汽"}]
     finally:
         store.close()
+
+
+def test_quotes_are_checked_against_the_documents(tmp_path: Path) -> None:
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "jinan-2026-plan.txt").write_text(
+        "济南市 汽车 形成从芯片、动力电池等零部件生产，到乘用车、商用车整车生产 重汽",
+        encoding="utf-8")
+    wrong = GOOD.replace("quote: 整车}", "quote: 整车制造}")
+    seeds = _write(tmp_path / "s", {"good.yaml": wrong})
+    with pytest.raises(SeedValidationError) as info:
+        load(seeds, None, dry_run=True, sources_dir=sources)
+    [err] = info.value.errors
+    assert (Path(err.file).name, err.line, err.field) == (
+        "good.yaml", 20, "chains[0].segments[1].sources[0].quote")
+    assert "整车制造" in err.message
+    # without the documents at hand the same seeds load (the check is skipped)
+    assert load(seeds, None, dry_run=True, sources_dir=tmp_path / "absent").quotes_checked is False
+    report = load(_write(tmp_path / "s2", {"good.yaml": GOOD}), None, dry_run=True,
+                  sources_dir=sources)
+    assert report.quotes_checked
