@@ -121,6 +121,9 @@ def stats(
     """Counts per label and relationship type (``--coverage``: what the seeds cover)."""
     store = _open_store()
     with store:
+        if store.is_empty() and not as_json:
+            err_console.print("[yellow]the store is empty:[/yellow] run `chainatlas load` "
+                              "(or `make run`, which loads the seeds on first start)")
         if coverage:
             from chainatlas.queries.coverage import coverage_report, print_coverage
 
