@@ -185,3 +185,17 @@ def test_actor_role_is_drawn_per_segment(seed_store, monkeypatch):
     expected = [(a.id, a.role) for s in cm.segments for a in s.actors if a.id == "byd"]
     assert sorted(r for r in drawn if r[0] == "byd") == sorted(expected)
     assert {r for _, r in expected} == {"leader", "member"}
+
+
+def test_interactive_chain_map_role_per_segment(seed_store):
+    """The interactive map, too, frames BYD as leader only in the segment it leads."""
+    cm = data.chain_map(seed_store, "automobile")
+    if cm is None or "byd" not in {a.id for s in cm.segments for a in s.actors}:
+        pytest.skip("the project seeds do not place BYD in the automobile chain")
+    payload = interactive.chain_map_payload(cm)
+    byd = [n["vis"] for n in payload["nodes"] if n["vis"]["id"].split("@")[0] == "byd"]
+    widths = sorted(v["borderWidth"] for v in byd)
+    roles = sorted(("leader" if a.role == "leader" else "member")
+                   for s in cm.segments for a in s.actors if a.id == "byd")
+    assert len(widths) == len(roles) == 2
+    assert widths[0] < widths[1] and roles == ["leader", "member"]

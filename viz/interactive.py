@@ -201,8 +201,10 @@ def chain_map_payload(cm: ChainMap) -> dict[str, Any]:
     net = Network(directed=True, cdn_resources="local")
     tips: list[dict[str, Any]] = []
     segs = {s.id: s for s in cm.segments}
-    actors = {a.id: a for s in cm.segments for a in s.actors}
-    actors.update({a.id: a for a in cm.chain_actors})
+    # an actor's role differs by segment (BYD leads 整车, is a member of 零部件)
+    own = {(s.id, a.id): a for s in cm.segments for a in s.actors}
+    whole = {a.id: a for a in cm.chain_actors}
+    kinds = {a.kind for a in [*own.values(), *whole.values()]}
     columns = []
     for col in lay.columns:
         seg = segs[col.segment_id]
@@ -227,7 +229,7 @@ def chain_map_payload(cm: ChainMap) -> dict[str, Any]:
                                            "reason": seg.reason}, sources=seg.sources)))
     placed: set[str] = set()
     for slot in [*(s for c in lay.columns for s in c.slots), *lay.chain_slots]:
-        a = actors[slot.actor_id]
+        a = own.get((slot.segment_id, slot.actor_id)) or whole[slot.actor_id]
         node_id = a.id if a.id not in placed else f"{a.id}@{slot.segment_id}"
         placed.add(a.id)
         st = style_for(a.kind)
@@ -255,7 +257,7 @@ def chain_map_payload(cm: ChainMap) -> dict[str, Any]:
                         "empty": None, "more": None})
         bands.append({"x": r.x, "y": r.y + 4, "w": 260, "h": 30,
                       "label": "全链 whole chain"})
-    rows = legend(sorted({a.kind for a in actors.values()}))
+    rows = legend(sorted(kinds))
     rows.append({"kind": "leader", "zh": "粗边框 = 链主", "en": "chain leader",
                  "colour": "#17202a"})
     for status in ("missing", "weak"):
