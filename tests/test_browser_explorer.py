@@ -78,6 +78,8 @@ def test_explorer_search_chain_and_enterprise(base_url, browser):
     page.wait_for_selector("#gaps tbody tr", timeout=20_000)
     page.wait_for_selector("main .view canvas", timeout=15_000)
     assert page.locator("#gaps .status.missing, #gaps .status.weak").count() >= 1
+    page.wait_for_selector("#overview h2", timeout=15_000)  # results, tasks, figures
+    assert page.locator("#overview a").count() >= 1  # offices, clusters, districts as links
     hrefs = page.eval_on_selector_all(".downloads a", "els => els.map(e => e.href)")
     assert any(h.endswith("/map.png?download=true") for h in hrefs)
     assert any("/briefs/" in h and h.endswith(".zip") for h in hrefs)

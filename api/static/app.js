@@ -207,6 +207,10 @@
         ["离线网页 HTML", base + ".html?download=true"],
         ["关系网络 Neighbourhood", "#/node/" + enc(c.id)]]));
       main.appendChild(drawing(data.drawing));
+      var overview = el("div", { id: "overview" });
+      main.appendChild(overview);
+      api("/chains/" + enc(c.id)).then(function (ov) { chainOverview(overview, ov); })
+        .catch(function (e) { showError(overview, e); });
       if (c.subchains && c.subchains.length) {
         var p = el("p", { text: "重点产业链 Key chains: " });
         c.subchains.forEach(function (k) { p.appendChild(link(Object.assign({ kind: "chain" }, k))); p.appendChild(document.createTextNode("  ")); });
@@ -249,6 +253,51 @@
       main.appendChild(cards);
       markCurrent();
     }).catch(function (e) { showError(main, e); });
+  }
+
+  function fmtValue(m) {
+    if (m.value === null || m.value === undefined) { return m.text || ""; }
+    var v = Math.round(m.value * 100) / 100;
+    return v.toLocaleString("zh-CN") + (m.unit ? " " + m.unit : "");
+  }
+
+  function refs(label, list) {
+    if (!list || !list.length) { return null; }
+    var p = el("p", {}, [el("b", { text: label + "：" })]);
+    list.forEach(function (r, i) {
+      if (i) { p.appendChild(document.createTextNode("、")); }
+      p.appendChild(link(r));
+    });
+    return p;
+  }
+
+  /* 2025 results, 2026 tasks, figures with their sources, offices, chiefs, districts. */
+  function chainOverview(target, ov) {
+    var props = (ov.chain && ov.chain.props) || {};
+    target.appendChild(el("h2", { text: "概况与指标 Results, tasks and figures" }));
+    if (props.results) { target.appendChild(el("p", {}, [el("b", { text: "建设成果 Results：" }), props.results])); }
+    if (props.tasks) { target.appendChild(el("p", {}, [el("b", { text: "重点任务 Tasks：" }), props.tasks])); }
+    [["主管机构 Offices", ov.agencies], ["链长 Chain chiefs", ov.chiefs],
+     ["产业集群 Clusters", ov.clusters], ["分布区县 Districts", ov.districts]].forEach(function (x) {
+      var p = refs(x[0], (x[1] || []).map(function (r) { return Object.assign({ kind: r.kind || (x[0].indexOf("区县") >= 0 ? "district" : "") }, r); }));
+      if (p) { target.appendChild(p); }
+    });
+    var metrics = ov.metrics || [];
+    if (!metrics.length) { return; }
+    var t = el("table", { id: "metrics" }, [el("thead", {}, [el("tr", {}, ["指标 Indicator", "数值 Value",
+      "年份 Year", "类型 Kind", "来源 Source"].map(function (h) { return el("th", { text: h }); }))])]);
+    var tb = el("tbody");
+    metrics.forEach(function (m) {
+      var src = (m.sources || [])[0];
+      tb.appendChild(el("tr", {}, [
+        el("td", { text: m.indicator || m.name }),
+        el("td", {}, [fmtValue(m), m.text && m.value !== null ? el("small", { text: "（" + m.text + "）" }) : ""]),
+        el("td", { text: m.year ? String(m.year) : "" }),
+        el("td", { text: m.metric_kind === "target" ? "目标 target" : "实绩 result" }),
+        el("td", {}, [el("small", { text: src ? src.doc + "：“" + src.quote + "”" : "" })])]));
+    });
+    t.appendChild(tb);
+    target.appendChild(t);
   }
 
   function neighbourhoodBlock(id, depth, target) {
