@@ -121,3 +121,19 @@ def test_saved_html_opens_offline_without_running_data(browser, tmp_path):
     assert page.title() == f"{xss} 关系网络"
     assert w.offsite() == []
     ctx.close()
+
+
+def test_district_page(base_url, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    w = Watch(page)
+    page.goto(base_url + "/")
+    page.wait_for_selector("#districts .card a", timeout=15_000)
+    first = page.locator("#districts .card a").first
+    name = first.inner_text()
+    first.click()
+    page.wait_for_function("location.hash.indexOf('#/district/') === 0", timeout=10_000)
+    page.wait_for_selector(f"main h1:has-text('{name}')", timeout=15_000)
+    page.wait_for_selector("#district-chains", timeout=15_000)
+    assert w.errors == [], w.errors
+    assert w.offsite() == [], w.offsite()
+    page.close()

@@ -50,6 +50,7 @@
     var kind = node.kind || "node";
     if (kind === "chain") { return "#/chain/" + enc(node.id); }
     if (kind === "enterprise") { return "#/enterprise/" + enc(node.id); }
+    if (kind === "district") { return "#/district/" + enc(node.id); }
     return "#/node/" + enc(node.id);
   }
   function link(node) {
@@ -187,6 +188,16 @@
             (n ? " · " + n + " 条重点产业链 key chains" : "") })]));
       });
     }).catch(function (e) { showError(main, e); });
+    main.appendChild(el("h2", { text: "区县与功能区 Districts and zones" }));
+    var dcards = el("div", { className: "cards", id: "districts" });
+    main.appendChild(dcards);
+    api("/districts").then(function (ds) {
+      items(ds).filter(function (d) { return d.level !== "province"; }).forEach(function (d) {
+        dcards.appendChild(el("div", { className: "card" }, [
+          el("h3", {}, [link(Object.assign({ kind: "district" }, d))]),
+          el("small", { text: (d.name_en || "") })]));
+      });
+    }).catch(function (e) { showError(dcards, e); });
   }
 
   function chainPage(id) {
@@ -282,8 +293,12 @@
       var p = refs(x[0], (x[1] || []).map(function (r) { return Object.assign({ kind: r.kind || (x[0].indexOf("区县") >= 0 ? "district" : "") }, r); }));
       if (p) { target.appendChild(p); }
     });
-    var metrics = ov.metrics || [];
-    if (!metrics.length) { return; }
+    var t = metricsTable(ov.metrics || []);
+    if (t) { target.appendChild(t); }
+  }
+
+  function metricsTable(metrics) {
+    if (!metrics.length) { return null; }
     var t = el("table", { id: "metrics" }, [el("thead", {}, [el("tr", {}, ["指标 Indicator", "数值 Value",
       "年份 Year", "类型 Kind", "来源 Source"].map(function (h) { return el("th", { text: h }); }))])]);
     var tb = el("tbody");
@@ -297,7 +312,42 @@
         el("td", {}, [el("small", { text: src ? src.doc + "：“" + src.quote + "”" : "" })])]));
     });
     t.appendChild(tb);
-    target.appendChild(t);
+    return t;
+  }
+
+  /* A district: chains present, actors by kind, clusters, projects, figures. */
+  function districtPage(id) {
+    clear();
+    api("/districts/" + enc(id)).then(function (p) {
+      var d = p.district;
+      clear(d.name);
+      main.appendChild(el("h1", { text: d.name + " " }, [el("small", { text: d.name_en || "" })]));
+      var counts = Object.keys(p.counts || {}).map(function (k) {
+        return (KIND_ZH[k] || k) + " " + p.counts[k]; }).join(" · ");
+      main.appendChild(el("p", { className: "sub", text: counts }));
+      var base = "/viz/neighbourhood/" + enc(d.id);
+      main.appendChild(downloads([["关系网络 Neighbourhood", "#/node/" + enc(d.id), "primary"],
+        ["图片 PNG", base + ".png?download=true"], ["矢量图 SVG", base + ".svg?download=true"],
+        ["离线网页 HTML", base + ".html?download=true"]]));
+      main.appendChild(el("h2", { text: "在区产业链 Chains present" }));
+      var chains = el("table", { id: "district-chains" }, [el("thead", {}, [el("tr", {},
+        ["产业链 Chain", "层级 Tier", "在区主体 Actors"].map(function (h) { return el("th", { text: h }); }))])]);
+      var tb = el("tbody");
+      (p.chains || []).forEach(function (c) {
+        tb.appendChild(el("tr", {}, [el("td", {}, [link(Object.assign({ kind: "chain" }, c))]),
+          el("td", { text: { flagship: "标志性 flagship", key: "重点 key", district: "区县链群 district" }[c.tier] || c.tier || "" }),
+          el("td", { text: String(c.actors || 0) })]));
+      });
+      chains.appendChild(tb);
+      main.appendChild(chains);
+      var figs = metricsTable(p.metrics || []);
+      if (figs) { main.appendChild(el("h2", { text: "指标 Figures" })); main.appendChild(figs); }
+      main.appendChild(el("h2", { text: "主体 Actors" }));
+      Object.keys(p.actors || {}).forEach(function (kind) {
+        var r = refs((KIND_ZH[kind] || kind) + " " + kind, p.actors[kind]);
+        if (r) { main.appendChild(r); }
+      });
+    }).catch(function (e) { showError(main, e); });
   }
 
   function neighbourhoodBlock(id, depth, target) {
@@ -367,9 +417,10 @@
 
   function route() {
     var h = location.hash || "#/";
-    var m = h.match(/^#\/(chain|enterprise|node)\/([^?]+)(?:\?depth=(\d))?/);
+    var m = h.match(/^#\/(chain|enterprise|district|node)\/([^?]+)(?:\?depth=(\d))?/);
     if (!m) { home(); }
     else if (m[1] === "chain") { chainPage(decodeURIComponent(m[2])); }
+    else if (m[1] === "district") { districtPage(decodeURIComponent(m[2])); }
     else if (m[1] === "enterprise") { enterprisePage(decodeURIComponent(m[2])); }
     else { nodePage(decodeURIComponent(m[2]), parseInt(m[3] || "1", 10)); }
     markCurrent();
