@@ -111,12 +111,14 @@ def district_profile(store: GraphStore, district_id: str, *,
     prof = DistrictProfile(district=node_from_props(rows[0]["props"]))
     by_kind: dict[str, list[Ref]] = defaultdict(list)
     located_chains: dict[str, Ref] = {}
+    chain_tier: dict[str, str | None] = {}
     for r in store.read(DISTRICT_LOCATED, {"id": district_id}, timeout_ms=timeout_ms):
         ref = ref_from(r["props"], link=r["link"])
         if ref.kind == "district":
             prof.sub_districts.append(ref)
         elif ref.kind == "chain":
             located_chains[ref.id] = ref
+            chain_tier[ref.id] = r["props"].get("tier")
         else:
             by_kind[ref.kind].append(ref)
     for lst in by_kind.values():
@@ -134,7 +136,8 @@ def district_profile(store: GraphStore, district_id: str, *,
                                         sources=pair_sources(r["docs"], r["quotes"]))
     for cid, ref in located_chains.items():
         c = chains.setdefault(cid, ChainPresence(id=cid, name=ref.name, name_en=ref.name_en,
-                                                 actors=0, actor_ids=[], sources=ref.sources))
+                                                 tier=chain_tier.get(cid), actors=0,
+                                                 actor_ids=[], sources=ref.sources))
         c.located = True
     prof.chains = sorted(chains.values(), key=lambda c: (not c.located, -c.actors, c.id))
     types = ["METRIC_OF", "APPLIES_TO", "ISSUED", "OVERSEES", "HEADS", "LOCATED_IN"]

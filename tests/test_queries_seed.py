@@ -90,7 +90,10 @@ def test_districts_on_seeds(seed_store: Any) -> None:
     for d in ("jinan", "shizhong", "jinan-hitech"):
         prof = districts.district_profile(seed_store, d)
         assert prof is not None and prof.district.id == d
-    assert districts.district_profile(seed_store, "shizhong").parent.id == "jinan"
+    shizhong = districts.district_profile(seed_store, "shizhong")
+    assert shizhong.parent.id == "jinan"
+    assert shizhong.chains and all(c.tier for c in shizhong.chains)
+    assert {"district"} <= {c.tier for c in shizhong.chains if c.located}
 
 
 def test_graph_queries_on_seeds(seed_store: Any) -> None:
