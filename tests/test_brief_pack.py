@@ -32,7 +32,8 @@ def test_build_brief(loaded, tmp_path):
     assert steps == list(STEPS)
     names = {p.name for p in pack.files}
     assert names == {f"integrated-circuits{s}" for s in (
-        "-map.html", "-map.svg", "-map.png", "-gaps.csv", "-actors.csv", ".xlsx", "-brief.pptx")}
+        "-map.html", "-map.svg", "-map.png", "-gaps.csv", "-actors.csv", "-figures.csv", ".xlsx",
+        "-brief.pptx")}
     gaps = tmp_path / "integrated-circuits-gaps.csv"
     assert gaps.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM for Excel
     rows = list(csv.reader(gaps.open(encoding="utf-8-sig")))
@@ -45,11 +46,11 @@ def test_build_brief(loaded, tmp_path):
     assert wb.sheetnames[0].startswith("缺链")
     assert wb.worksheets[0]["B2"].value
     deck = Presentation(str(tmp_path / "integrated-circuits-brief.pptx"))
-    assert len(deck.slides) == 5
+    assert len(deck.slides) in (5, 6)  # 6 with the results-and-figures slide
     texts = " ".join(sh.text_frame.text for s in deck.slides for sh in s.shapes
                      if sh.has_text_frame)
     assert "集成电路产业链招商图谱" in texts and "来源 Sources" in texts
-    assert any(sh.shape_type == 13 for sh in deck.slides[1].shapes)  # the map picture
+    assert any(sh.shape_type == 13 for s in deck.slides for sh in s.shapes)  # the map picture
 
 
 def test_cli_brief(loaded, tmp_path):
@@ -63,3 +64,25 @@ def test_cli_brief(loaded, tmp_path):
     r = subprocess.run([str(exe), "brief", "集成", "--out", str(tmp_path / "c")], env=env,
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 1 and "集成电路" in r.stderr
+
+
+def test_brief_has_results_and_figures(seed_store, tmp_path):
+    """On the project seeds the 汽车 pack carries its 2025 results and the 1800亿元 target."""
+    from chainatlas.viz.data import chain_map
+
+    if chain_map(seed_store, "automobile") is None:
+        pytest.skip("the project seeds hold no automobile chain")
+    build_brief(seed_store, "automobile", tmp_path)
+    figures = list(csv.reader((tmp_path / "automobile-figures.csv").open(encoding="utf-8-sig")))
+    assert figures[0][0].startswith("指标")
+    assert any(r[1] == "1800" and r[2] == "亿元" and r[4].startswith("目标") for r in figures[1:])
+    assert all(r[7] and r[8] for r in figures[1:])  # every figure with its source and quote
+    wb = load_workbook(tmp_path / "automobile.xlsx")
+    assert "指标 Figures" in wb.sheetnames
+    deck = Presentation(str(tmp_path / "automobile-brief.pptx"))
+    assert len(deck.slides) == 6
+    second = " ".join(sh.text_frame.text for sh in deck.slides[1].shapes if sh.has_text_frame)
+    assert "概况与指标" in second and "建设成果" in second
+    cells = [c.text for sh in deck.slides[1].shapes if sh.has_table
+             for row in sh.table.rows for c in row.cells]
+    assert any("1800" in c for c in cells)

@@ -1,5 +1,6 @@
-"""The briefing pack of a chain: map (HTML, SVG, PNG), gap table and key actors (CSV with BOM,
-XLSX), and a short PPTX deck (title, map, gaps, actors, sources), written in one go.
+"""The briefing pack of a chain: map (HTML, SVG, PNG), gap table, key actors and figures (CSV
+with BOM, XLSX), and a short PPTX deck (title, results and figures, map, gaps, actors, sources),
+written in one go.
 """
 
 from __future__ import annotations
@@ -31,8 +32,41 @@ GAP_HEADER = ["序号 No.", "环节 Segment", "英文 English", "阶段 Stage", 
               "招商候选 Candidates", "来源 Sources"]
 ACTOR_HEADER = ["名称 Name", "英文 English", "类型 Kind", "环节 Segment", "阶段 Stage",
                 "角色 Role", "id", "来源文献 Source", "引文 Quote"]
+FIGURE_HEADER = ["指标 Indicator", "数值 Value", "单位 Unit", "年份 Year", "类型 Kind",
+                 "范围 Scope", "说明 Text", "来源文献 Source", "引文 Quote"]
 DOCS = ("MATCH (d:Document) WHERE d.id IN $ids RETURN d.id AS id, d.name AS name, "
         "d.issuer AS issuer, d.date AS date, d.number AS number ORDER BY d.id")
+
+
+@dataclass
+class ChainFacts:
+    """What the chain overview adds to a briefing: 2025 results, 2026 tasks, figures."""
+
+    results: str = ""
+    tasks: str = ""
+    figures: list[list[Any]] = field(default_factory=list)
+    docs: set[str] = field(default_factory=set)
+
+
+def chain_facts(store: GraphStore, chain_id: str) -> ChainFacts:
+    """Results, tasks and figures (results first, then targets, by year) of a chain."""
+    from chainatlas.queries.chains import chain_overview
+
+    ov = chain_overview(store, chain_id)
+    if ov is None:
+        return ChainFacts()
+    props = ov.chain.props or {}
+    facts = ChainFacts(results=props.get("results") or "", tasks=props.get("tasks") or "")
+    for m in sorted(ov.metrics, key=lambda m: (m.metric_kind == "target", m.year or 0, m.id)):
+        src = m.sources[0] if m.sources else None
+        value = m.value if m.value is None or m.value % 1 else int(m.value)
+        facts.figures.append([m.indicator or m.name, value, m.unit or "", m.year or "",
+                              "目标 target" if m.metric_kind == "target" else "实绩 result",
+                              m.scope or "", m.text or "", src.doc if src else "",
+                              src.quote if src else ""])
+        facts.docs |= {s.doc for s in m.sources}
+    facts.docs |= {s.doc for s in ov.chain.sources}
+    return facts
 
 
 @dataclass
@@ -94,12 +128,13 @@ def _write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> None:
 
 
 def _write_xlsx(path: Path, cm: ChainMap, gaps: list[list[Any]], actors: list[list[Any]],
-                docs: list[dict[str, Any]]) -> None:
+                docs: list[dict[str, Any]], figures: list[list[Any]]) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
     wb = Workbook()
     sheets = [("缺链分析 Gaps", GAP_HEADER, gaps), ("重点主体 Actors", ACTOR_HEADER, actors),
+              ("指标 Figures", FIGURE_HEADER, figures),
               ("来源 Sources", ["文献 id", "标题 Title", "发布 Issuer", "日期 Date", "文号 No."],
                [[d["id"], d.get("name"), d.get("issuer"), d.get("date"), d.get("number")]
                 for d in docs])]
@@ -143,7 +178,8 @@ def build_brief(store: GraphStore, chain: str, out_dir: Path,
     tick = step or (lambda _s: None)
     tick(STEPS[0])
     cm = chain_map(store, chain)
-    doc_ids = sorted({s["doc"] for seg in cm.segments for s in seg.sources}
+    facts = chain_facts(store, cm.id)
+    doc_ids = sorted(facts.docs | {s["doc"] for seg in cm.segments for s in seg.sources}
                      | {s["doc"] for s in cm.sources}
                      | {s["doc"] for seg in cm.segments for a in seg.actors for s in a.sources}
                      | {s["doc"] for a in cm.chain_actors for s in a.sources})
@@ -170,15 +206,16 @@ def build_brief(store: GraphStore, chain: str, out_dir: Path,
     tick(STEPS[4])
     gaps, actors = gap_rows(cm), actor_rows(cm)
     for name, header, rows in ((f"{base}-gaps.csv", GAP_HEADER, gaps),
-                               (f"{base}-actors.csv", ACTOR_HEADER, actors)):
+                               (f"{base}-actors.csv", ACTOR_HEADER, actors),
+                               (f"{base}-figures.csv", FIGURE_HEADER, facts.figures)):
         _write_csv(out_dir / name, header, rows)
         pack.files.append(out_dir / name)
     tick(STEPS[5])
-    _write_xlsx(out_dir / f"{base}.xlsx", cm, gaps, actors, docs)
+    _write_xlsx(out_dir / f"{base}.xlsx", cm, gaps, actors, docs, facts.figures)
     pack.files.append(out_dir / f"{base}.xlsx")
     tick(STEPS[6])
     write_deck(out_dir / f"{base}-brief.pptx", cm, png, gaps, actors, docs,
-               dt.date.today().isoformat())
+               dt.date.today().isoformat(), facts)
     pack.files.append(out_dir / f"{base}-brief.pptx")
     return pack
 

@@ -1,9 +1,10 @@
-"""A short 16:9 PPTX deck for a chain briefing: title, map, gaps, actors, sources."""
+"""A short 16:9 PPTX deck for a chain briefing: title, results and figures, map, gaps, actors,
+sources."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
@@ -11,6 +12,9 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from chainatlas.viz.data import ChainMap
+
+if TYPE_CHECKING:
+    from chainatlas.viz.brief import ChainFacts
 
 EA_FONT = "Microsoft YaHei"
 """East Asian typeface named in the deck (Windows/Office); viewers fall back to a CJK font."""
@@ -53,9 +57,11 @@ def _title(slide, text: str, sub: str = "") -> None:
 
 
 def _table(slide, header: list[str], rows: list[list[Any]], widths: list[float],
-           size: float = 10.0) -> None:
-    n = min(len(rows), MAX_TABLE_ROWS)
-    shape = slide.shapes.add_table(n + 1, len(header), Inches(0.5), Inches(1.45),
+           size: float = 10.0, top: Emu | None = None) -> None:
+    top = Inches(1.45) if top is None else top
+    room = int((Inches(6.9) - top) / Inches(0.35)) - 1  # rows that fit above the footnote
+    n = min(len(rows), MAX_TABLE_ROWS, max(room, 1))
+    shape = slide.shapes.add_table(n + 1, len(header), Inches(0.5), top,
                                    Inches(sum(widths)), Inches(0.35 * (n + 1)))
     table = shape.table
     for j, w in enumerate(widths):
@@ -83,9 +89,15 @@ def _table(slide, header: list[str], rows: list[list[Any]], widths: list[float],
               10, colour="566573")
 
 
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
 def write_deck(path: Path, cm: ChainMap, png: Path, gaps: list[list[Any]],
-               actors: list[list[Any]], docs: list[dict[str, Any]], date: str) -> Path:
-    """Write the deck to ``path``."""
+               actors: list[list[Any]], docs: list[dict[str, Any]], date: str,
+               facts: ChainFacts | None = None) -> Path:
+    """Write the deck to ``path``: title, results and figures (when known), map, gaps, actors,
+    sources."""
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
     blank = prs.slide_layouts[6]
@@ -102,6 +114,23 @@ def write_deck(path: Path, cm: ChainMap, png: Path, gaps: list[list[Any]],
     _text(s, Inches(0.8), Inches(4.4), Inches(11.7), Inches(1.0),
           f"{len(cm.segments)} 个环节 segments · {n_missing} 处缺链 missing · {n_weak} 处弱链 weak"
           f" · {n_actors} 家在链主体 actors\nChainAtlas 链图 · {date}", 16, colour="566573")
+
+    if facts and (facts.results or facts.tasks or facts.figures):
+        s = prs.slides.add_slide(blank)
+        _title(s, "概况与指标 Results and figures", "2025 年建设成果、2026 年重点任务与目标 · "
+               "2025 results, 2026 tasks and targets")
+        text = "\n".join(x for x in (
+            f"建设成果：{_clip(facts.results, 150)}" if facts.results else "",
+            f"重点任务：{_clip(facts.tasks, 150)}" if facts.tasks else "") if x)
+        top = Inches(1.45)
+        if text:
+            _text(s, Inches(0.5), top, Inches(12.3), Inches(1.6), text, 13)
+            top = Inches(3.2)
+        if facts.figures:
+            _table(s, ["指标 Indicator", "数值 Value", "年份 Year", "类型 Kind", "来源 Source"],
+                   [[f[0], f"{f[1]} {f[2]}".strip() if f[1] is not None else f[6], f[3], f[4],
+                     f"{f[7]}：{_clip(str(f[8]), 40)}"] for f in facts.figures],
+                   [3.0, 2.0, 1.0, 1.5, 4.8], top=top)
 
     s = prs.slides.add_slide(blank)
     _title(s, f"{cm.name}产业链图谱 Chain map",
