@@ -78,7 +78,7 @@ def test_json_for_the_explorer(client):
     assert d["drawing"]["boxes"]["columns"]
     n = client.get("/viz/neighbourhood/byd.json").json()
     assert n["center"] == "byd"
-    assert client.get(f"/viz/lookup?q={quote('比亚迪')}").json()["items"][0]["id"] == "byd"
+    assert client.get(f"/viz/neighbourhood/{quote('比亚迪')}.json").json()["center"] == "byd"
 
 
 def test_openapi_operation_ids(client):

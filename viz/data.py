@@ -7,21 +7,19 @@ is used. Every query is valid on FalkorDB and Neo4j and returns projections, nev
 
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from chainatlas.graph.model import STAGES, sources_of
-from chainatlas.graph.names import normalise
 from chainatlas.graph.store import GraphStore
-
-log = logging.getLogger(__name__)
+from chainatlas.queries.gaps import gap_report
+from chainatlas.queries.models import Subgraph
+from chainatlas.queries.neighbourhood import neighbourhood as query_neighbourhood
+from chainatlas.queries.nodes import resolve as resolve_node
+from chainatlas.queries.nodes import suggestions
 
 HIDDEN_PROPS = {"search_keys", "aliases_text", "source_docs", "source_quotes"}
-DEFAULT_EXCLUDED_KINDS = frozenset({"document"})
-"""Kinds left out of a neighbourhood unless asked for (every fact cites documents)."""
-DEFAULT_EXCLUDED_RELS = frozenset({"MENTIONS"})
 
 
 @dataclass
@@ -119,169 +117,45 @@ class NotFoundError(LookupError):
 
 # --------------------------------------------------------------------------- resolving names
 
-RESOLVE = (
-    "MATCH (n:Node) WHERE n.id = $key OR n.name = $key OR n.name_en = $key "
-    "OR $key IN n.aliases OR $norm IN n.search_keys "
-    "RETURN n.id AS id, n.kind AS kind, n.name AS name, n.name_en AS name_en LIMIT 20"
-)
-SUGGEST = (
-    "MATCH (n:Node) WHERE n.name CONTAINS $key OR n.id CONTAINS $norm "
-    "OR (n.name_en IS NOT NULL AND toLower(n.name_en) CONTAINS $norm) "
-    "RETURN n.id AS id, n.kind AS kind, n.name AS name, n.name_en AS name_en "
-    "ORDER BY size(n.name) LIMIT 8"
-)
-
-
 def resolve(store: GraphStore, key: str, kind: str | None = None) -> dict[str, Any]:
     """Find the node a user means by ``key``: an id, a Chinese name, an alias, English or pinyin.
 
     ``kind`` restricts the answer (``chain`` for chain maps). Raises :class:`NotFoundError`
-    with suggestions.
+    with suggestions (the same resolution and suggestions as the JSON API).
     """
-    key = key.strip()
-    rows = store.read(RESOLVE, {"key": key, "norm": normalise(key)})
-    if kind:
-        rows = [r for r in rows if r["kind"] == kind]
-
-    def rank(r: dict[str, Any]) -> tuple[int, str]:
-        if r["id"] == key:
-            return (0, r["id"])
-        if r["name"] == key:
-            return (1, r["id"])
-        return (2, r["id"])
-
-    if rows:
-        return sorted(rows, key=rank)[0]
-    sugg = store.read(SUGGEST, {"key": key, "norm": normalise(key)})
-    if kind:
-        sugg = [r for r in sugg if r["kind"] == kind] or sugg
-    raise NotFoundError(kind or "node", key, sugg)
+    props = resolve_node(store, key.strip(), kind)
+    if props is not None:
+        return {k: props.get(k) for k in ("id", "kind", "name", "name_en")}
+    hits = suggestions(store, key.strip(), kind) or suggestions(store, key.strip())
+    raise NotFoundError(kind or "node", key,
+                        [h.model_dump(include={"id", "kind", "name", "name_en"}) for h in hits])
 
 
 # --------------------------------------------------------------------------- neighbourhood
 
-_NODE_FIELDS = (
-    "b.id AS id, b.kind AS kind, b.name AS name, b.name_en AS name_en, b.aliases AS aliases, "
-    "b.source_docs AS source_docs, b.source_quotes AS source_quotes, properties(b) AS props"
-)
-NODE_ROW = f"MATCH (b:Node {{id: $id}}) RETURN {_NODE_FIELDS}"
-OUT_EDGES = (
-    "MATCH (a:Node)-[r]->(b:Node) WHERE a.id IN $ids "
-    f"RETURN a.id AS from_id, type(r) AS type, r.role AS role, r.source_docs AS r_docs, "
-    f"r.source_quotes AS r_quotes, {_NODE_FIELDS}"
-)
-IN_EDGES = (
-    "MATCH (b:Node)-[r]->(a:Node) WHERE a.id IN $ids "
-    f"RETURN a.id AS from_id, type(r) AS type, r.role AS role, r.source_docs AS r_docs, "
-    f"r.source_quotes AS r_quotes, {_NODE_FIELDS}"
-)
-
-
-def _vnode(row: dict[str, Any], depth: int) -> VNode:
-    props = {k: v for k, v in (row.get("props") or {}).items() if k not in HIDDEN_PROPS}
-    return VNode(
-        id=row["id"], kind=row.get("kind") or "other", name=row.get("name") or row["id"],
-        name_en=row.get("name_en"), aliases=list(row.get("aliases") or []), depth=depth,
-        props=props, sources=sources_of(row),
-    )
-
-
-def _own_neighbourhood(store: GraphStore, node_id: str, depth: int, kinds: list[str] | None,
-                       rel_types: list[str] | None, max_nodes: int) -> VGraph:
-    """Breadth-first neighbourhood, one query pair per ring, cut at ``max_nodes``."""
-    rows = store.read(NODE_ROW, {"id": node_id})
-    if not rows:
-        raise NotFoundError("node", node_id, [])
-    center = _vnode(rows[0], 0)
-    nodes: dict[str, VNode] = {center.id: center}
-    edges: dict[tuple[str, str, str], VEdge] = {}
-    frontier = [center.id]
-    truncated = False
-    kind_ok = (lambda k: k in kinds) if kinds else (lambda k: k not in DEFAULT_EXCLUDED_KINDS)
-    rel_ok = (lambda t: t in rel_types) if rel_types else (
-        lambda t: t not in DEFAULT_EXCLUDED_RELS)
-    for d in range(1, depth + 1):
-        if not frontier:
-            break
-        found: list[tuple[dict[str, Any], bool]] = []
-        found += [(r, True) for r in store.read(OUT_EDGES, {"ids": frontier})]
-        found += [(r, False) for r in store.read(IN_EDGES, {"ids": frontier})]
-        found.sort(key=lambda x: (x[0]["from_id"], x[0]["type"], x[0]["id"]))
-        nxt: list[str] = []
-        for row, outgoing in found:
-            if not rel_ok(row["type"]):
-                continue
-            other = row["id"]
-            if other not in nodes:
-                if not kind_ok(row.get("kind") or ""):
-                    continue
-                if len(nodes) >= max_nodes:
-                    truncated = True
-                    continue
-                nodes[other] = _vnode(row, d)
-                nxt.append(other)
-            src, dst = (row["from_id"], other) if outgoing else (other, row["from_id"])
-            key = (src, dst, row["type"])
-            if key not in edges:
-                edges[key] = VEdge(src, dst, row["type"], row.get("role"),
-                                   sources_of({"source_docs": row.get("r_docs"),
-                                               "source_quotes": row.get("r_quotes")}))
-                if row.get("role") == "leader" and nodes.get(src):
-                    nodes[src].role = "leader"
-        frontier = nxt
-    return VGraph(center.id, list(nodes.values()), list(edges.values()), truncated)
-
-
-def _from_model(sub: Any) -> VGraph:
-    """Convert a ``queries.models.Subgraph`` (pydantic or dict) into a :class:`VGraph`."""
-
-    def get(obj: Any, name: str, default: Any = None) -> Any:
-        if isinstance(obj, dict):
-            return obj.get(name, default)
-        return getattr(obj, name, default)
-
+def _from_model(sub: Subgraph) -> VGraph:
+    """Convert a :class:`queries.models.Subgraph` into a :class:`VGraph`."""
     nodes = [
-        VNode(id=get(n, "id"), kind=get(n, "kind") or "other", name=get(n, "name") or get(n, "id"),
-              name_en=get(n, "name_en"), aliases=list(get(n, "aliases") or []),
-              role=get(n, "role"), depth=int(get(n, "depth") or 0),
-              props={k: v for k, v in (get(n, "props") or {}).items() if k not in HIDDEN_PROPS},
-              sources=[dict(s) if isinstance(s, dict) else s.model_dump()
-                       for s in get(n, "sources") or []])
-        for n in get(sub, "nodes") or []
+        VNode(id=n.id, kind=n.kind or "other", name=n.name or n.id, name_en=n.name_en,
+              aliases=list(n.aliases or []), role=n.role, depth=int(n.depth or 0),
+              props={k: v for k, v in (n.props or {}).items() if k not in HIDDEN_PROPS},
+              sources=[s.model_dump() for s in n.sources])
+        for n in sub.nodes
     ]
-    edges = [
-        VEdge(source=get(e, "source"), target=get(e, "target"), type=get(e, "type"),
-              role=get(e, "role"),
-              sources=[dict(s) if isinstance(s, dict) else s.model_dump()
-                       for s in get(e, "sources") or []])
-        for e in get(sub, "edges") or []
-    ]
-    center = get(sub, "center")
-    if not isinstance(center, str):
-        center = get(center, "id")
-    return VGraph(center, nodes, edges, bool(get(sub, "truncated")))
+    edges = [VEdge(source=e.source, target=e.target, type=e.type, role=e.role,
+                   sources=[s.model_dump() for s in e.sources]) for e in sub.edges]
+    return VGraph(sub.center, nodes, edges, bool(sub.truncated))
 
 
 def neighbourhood(store: GraphStore, key: str, depth: int = 1, kinds: list[str] | None = None,
                   rel_types: list[str] | None = None, max_nodes: int = 150) -> VGraph:
     """The node ``key`` (id, name or alias) and what lies within ``depth`` hops of it."""
     node = resolve(store, key)
-    try:  # the query library's version, once it exists
-        from chainatlas.queries import neighbourhood as qn  # type: ignore[attr-defined]
-
-        fn = getattr(qn, "neighbourhood", None) or getattr(qn, "get_neighbourhood", None)
-    except ImportError:
-        fn = None
-    if fn is not None:
-        try:
-            sub = fn(store, node["id"], depth=depth, kinds=kinds, rel_types=rel_types,
-                     max_nodes=max_nodes)
-            if sub is None:
-                raise NotFoundError("node", key, [])
-            return _from_model(sub)
-        except TypeError as e:  # signature drifted: fall back, say so
-            log.warning("queries.neighbourhood signature mismatch (%s); using viz's own", e)
-    return _own_neighbourhood(store, node["id"], depth, kinds, rel_types, max_nodes)
+    sub = query_neighbourhood(store, node["id"], depth=depth, kinds=kinds, rel_types=rel_types,
+                              max_nodes=max_nodes)
+    if sub is None:
+        raise NotFoundError("node", key, [])
+    return _from_model(sub)
 
 
 # --------------------------------------------------------------------------- chain map
@@ -336,58 +210,17 @@ def actor_rank(a: Actor) -> tuple[int, int, str]:
     return (0 if a.role == "leader" else 1, _KIND_RANK.get(a.kind, 9), a.id)
 
 
-def own_gap_status(seg: SegmentInfo) -> tuple[str, str]:
-    """Gap rule used until ``queries.gaps`` lands: no actor → missing; no local enterprise
-    or a single actor → weak; otherwise covered."""
-    ents = [a for a in seg.actors if a.kind == "enterprise"]
-    if not seg.actors:
-        return "missing", "no enterprise, project or platform in this segment"
-    if not ents:
-        return "weak", "no enterprise in this segment (only platforms/parks/projects)"
-    if len(seg.actors) == 1:
-        return "weak", "a single actor in this segment"
-    return "covered", f"{len(ents)} enterprise(s), {len(seg.actors)} actor(s)"
-
-
-def _apply_query_gaps(store: GraphStore, chain_id: str, segments: list[SegmentInfo]) -> bool:
-    """Take statuses and candidates from ``queries.gaps`` when it exists; True if applied."""
-    try:
-        from chainatlas.queries import gaps as qg  # type: ignore[attr-defined]
-    except ImportError:
-        return False
-    fn = (getattr(qg, "gap_report", None) or getattr(qg, "chain_gaps", None)
-          or getattr(qg, "gaps", None))
-    if fn is None:
-        return False
-    try:
-        result = fn(store, chain_id)
-    except Exception as e:  # the query library is still moving: keep the map working
-        log.warning("queries.gaps failed (%s); using viz's own gap rule", e)
-        return False
-
-    def get(obj: Any, name: str, default: Any = None) -> Any:
-        if isinstance(obj, dict):
-            return obj.get(name, default)
-        return getattr(obj, name, default)
-
-    rows = get(result, "segments", None) if not isinstance(result, list) else result
+def _apply_gaps(store: GraphStore, chain_id: str, segments: list[SegmentInfo]) -> None:
+    """Status, reason and candidates of each segment, from :func:`queries.gaps.gap_report`."""
+    report = gap_report(store, chain_id)
     by_id = {s.id: s for s in segments}
-    applied = False
-    for row in rows or []:
-        seg_obj = get(row, "segment", None)
-        sid = get(row, "segment_id", None) or get(row, "id", None) or get(seg_obj, "id", None)
-        seg = by_id.get(sid)
-        status = get(row, "status", None)
-        if seg is None or status is None:
+    for row in report.segments if report else []:
+        seg = by_id.get(row.id)
+        if seg is None:
             continue
-        seg.status = str(status)
-        zh = get(row, "explanation", "") or get(row, "reason", "") or ""
-        en = get(row, "explanation_en", "") or ""
-        seg.reason = " / ".join(x for x in (zh, en) if x) or seg.reason
-        cands = get(row, "candidates", None) or []
-        seg.candidates = [c if isinstance(c, dict) else c.model_dump() for c in cands]
-        applied = True
-    return applied
+        seg.status = row.status
+        seg.reason = " / ".join(x for x in (row.explanation, row.explanation_en) if x)
+        seg.candidates = [c.model_dump() for c in row.candidates]
 
 
 def chain_map(store: GraphStore, key: str) -> ChainMap:
@@ -419,9 +252,7 @@ def chain_map(store: GraphStore, key: str) -> ChainMap:
             by_seg[r["segment"]].append(_actor(r))
     for s in segments:
         s.actors = sorted(by_seg.get(s.id, []), key=actor_rank)
-    for s in segments:  # own rule first; the query library's report overrides it
-        s.status, s.reason = own_gap_status(s)
-    _apply_query_gaps(store, cid, segments)
+    _apply_gaps(store, cid, segments)
     placed = {a.id for s in segments for a in s.actors}
     chain_actors = sorted((_actor(r) for r in store.read(CHAIN_ACTORS, {"id": cid})
                            if r["id"] not in placed), key=actor_rank)

@@ -262,27 +262,57 @@ def neighbourhood_figure(graph: VGraph, title: str | None = None) -> tuple[Figur
                 bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "alpha": 0.7,
                       "edgecolor": "none"})
     _legend_kinds(ax, fp, sorted({v.kind for v in graph.nodes}), h - 30,
-                  "粗边框 = 链主 (chain leader)")
+                  "粗边框 = 链主 (chain leader)", width=w)
     return fig, dpi
 
 
+def _legend_rows(widths: list[float], start: float, limit: float) -> list[list[int]]:
+    """Indices of legend items per row, each row fitting between ``start`` and ``limit``.
+
+    >>> _legend_rows([100, 100, 100], 0, 250)
+    [[0, 1], [2]]
+    """
+    rows: list[list[int]] = [[]]
+    x = start
+    for i, w in enumerate(widths):
+        if rows[-1] and x + w > limit:
+            rows.append([])
+            x = start
+        rows[-1].append(i)
+        x += w
+    return rows
+
+
 def _legend_kinds(ax, fp, kinds: list[str], y: float, leader_text: str,
-                  marker_for_leader: bool = False) -> float:
-    """One legend row: a marker per kind, then how chain leaders look; returns the end x."""
-    x = 30.0
-    ax.text(x, y, "图例 Legend:", fontsize=10, va="center", fontproperties=fp,
+                  marker_for_leader: bool = False, width: float | None = None) -> float:
+    """The legend: a marker per kind, then how chain leaders look; returns the end x.
+
+    Items that would pass ``width`` wrap onto rows above ``y`` (the last row stays at ``y``).
+    """
+    entries = legend(kinds)
+    widths = [30 + 11 * (len(e["zh"]) * 1.6 + len(e["en"]) * 0.75) for e in entries]
+    widths.append(12 * len(leader_text) + (14 if marker_for_leader else 0))
+    rows = _legend_rows(widths, 130.0, (width or float("inf")) - 30)
+    y0 = y - 24 * (len(rows) - 1)
+    ax.text(30.0, y0, "图例 Legend:", fontsize=10, va="center", fontproperties=fp,
             fontweight="bold")
-    x += 100
-    for e in legend(kinds):
-        ax.plot([x], [y], marker=style_for(e["kind"]).marker, markersize=10, color=e["colour"],
-                linestyle="none")
-        ax.text(x + 12, y, f"{e['zh']} {e['en']}", fontsize=10, va="center", fontproperties=fp)
-        x += 30 + 11 * (len(e["zh"]) * 1.6 + len(e["en"]) * 0.75)
-    if marker_for_leader:
-        ax.plot([x], [y], marker="o", markersize=14, color="#7f8c8d",
-                markeredgecolor="#17202a", linestyle="none")
-        x += 14
-    ax.text(x, y, leader_text, fontsize=10, va="center", fontproperties=fp)
+    x = 130.0
+    for r, row in enumerate(rows):
+        x, yy = 130.0, y0 + 24 * r
+        for i in row:
+            if i == len(entries):  # the leader note
+                if marker_for_leader:
+                    ax.plot([x], [yy], marker="o", markersize=14, color="#7f8c8d",
+                            markeredgecolor="#17202a", linestyle="none")
+                    x += 14
+                ax.text(x, yy, leader_text, fontsize=10, va="center", fontproperties=fp)
+                continue
+            e = entries[i]
+            ax.plot([x], [yy], marker=style_for(e["kind"]).marker, markersize=10,
+                    color=e["colour"], linestyle="none")
+            ax.text(x + 12, yy, f"{e['zh']} {e['en']}", fontsize=10, va="center",
+                    fontproperties=fp)
+            x += widths[i]
     return x
 
 

@@ -219,33 +219,6 @@ async def neighbourhood_json(store: StoreDep, node_id: str, depth: DepthQ = 1,
     return await run_in_threadpool(_guard, build)
 
 
-@router.get("/viz/lookup", operation_id="viz_lookup",
-            summary="Resolve a name to nodes (small fallback search for the explorer)")
-async def lookup(store: StoreDep, q: Annotated[str, Query(min_length=1, max_length=100)],
-                 ) -> dict[str, list[dict[str, Any]]]:
-    """Nodes matching ``q`` exactly (id, name, alias, English, pinyin), then by substring."""
-    from chainatlas.graph.names import normalise
-    from chainatlas.viz.data import RESOLVE, SUGGEST
-
-    def run() -> list[dict[str, Any]]:
-        params = {"key": q.strip(), "norm": normalise(q)}
-        rows = store.read(RESOLVE, params) + store.read(SUGGEST, params)
-        return list({r["id"]: r for r in rows}.values())[:10]
-
-    return {"items": await run_in_threadpool(run)}
-
-
-@router.get("/viz/chains.json", operation_id="viz_chain_list",
-            summary="Flagship chains with their key chains (for the explorer)")
-async def chain_list(store: StoreDep) -> dict[str, list[dict[str, Any]]]:
-    """Every chain with its tier and parent, flagship chains first."""
-    cypher = ("MATCH (c:Chain) OPTIONAL MATCH (c)-[:SUBCHAIN_OF]->(p:Chain) "
-              "RETURN c.id AS id, c.name AS name, c.name_en AS name_en, c.tier AS tier, "
-              "p.id AS parent ORDER BY c.id")
-    rows = await run_in_threadpool(store.read, cypher)
-    return {"items": rows}
-
-
 @router.get("/briefs/{chain_id}.zip", operation_id="get_brief_zip",
             response_class=Response, summary="Briefing pack of a chain (zip)",
             responses={200: {"content": {ZIP: {}}}})

@@ -85,10 +85,7 @@
 
   function search(text) {
     var mine = ++seq;
-    return api("/search?q=" + enc(text) + "&limit=10").catch(function (err) {
-      if (err.status === 404) { return api("/viz/lookup?q=" + enc(text)); }
-      throw err;
-    }).then(function (data) {
+    return api("/search?q=" + enc(text) + "&limit=10").then(function (data) {
       if (mine !== seq) { return; }
       current = items(data).slice(0, 10);
       renderSuggest();
@@ -136,7 +133,7 @@
   var chainsCache = null;
   function loadChains() {
     if (chainsCache) { return Promise.resolve(chainsCache); }
-    return api("/chains").catch(function () { return api("/viz/chains.json"); }).then(function (d) {
+    return api("/chains").then(function (d) {
       var all = items(d).map(function (c) {
         var parent = c.parent && typeof c.parent === "object" ? c.parent.id : c.parent;
         return { id: c.id, name: c.name, name_en: c.name_en, tier: c.tier, parent: parent,
