@@ -39,7 +39,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from chainatlas.graph.store import GraphStore
-from chainatlas.queries.models import Ref, Source, to_sources
+from chainatlas.queries.models import Reason, Ref, Source, to_sources
 
 WEIGHTS: dict[str, float] = {
     "same_segment": 3.0,
@@ -116,15 +116,6 @@ class Evidence(BaseModel):
     name_en: str | None = None
     role: str | None = None
     districts: list[str] = Field(default_factory=list)
-    sources: list[Source] = Field(default_factory=list)
-
-
-class Reason(BaseModel):
-    kind: str
-    text: str = Field(description="中文")
-    text_en: str
-    via: str | None = Field(None, description="id of the node the reason goes through")
-    weight: float
     sources: list[Source] = Field(default_factory=list)
 
 

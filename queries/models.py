@@ -67,6 +67,18 @@ class Subgraph(BaseModel):
     truncated: bool = False
 
 
+class Reason(BaseModel):
+    """Why two things are related (a related firm, a gap candidate), with its sources."""
+
+    kind: str
+    text: str = Field(description="中文")
+    text_en: str
+    via: str | None = Field(None, description="id of the node the reason goes through")
+    via_name: str | None = None
+    weight: float
+    sources: list[Source] = Field(default_factory=list)
+
+
 class Ref(BaseModel):
     """A short reference to a node, with the sources of the link that put it here."""
 

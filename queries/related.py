@@ -30,7 +30,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from chainatlas.graph.store import GraphStore
-from chainatlas.queries.models import Source, pair_sources
+from chainatlas.queries.models import Reason, Source, pair_sources
 
 WEIGHTS: dict[str, float] = {
     "partner": 5.0,
@@ -117,16 +117,6 @@ PARENT_CHAINS = (
 """Which key chain belongs to which flagship chain?"""
 
 
-class RelatedReason(BaseModel):
-    kind: str
-    text: str = Field(description="中文")
-    text_en: str
-    via: str | None = Field(None, description="id of the node through which they are related")
-    via_name: str | None = None
-    weight: float
-    sources: list[Source] = Field(default_factory=list)
-
-
 class RelatedEnterprise(BaseModel):
     id: str
     name: str
@@ -135,7 +125,7 @@ class RelatedEnterprise(BaseModel):
     chains: list[str] = Field(default_factory=list)
     districts: list[str] = Field(default_factory=list)
     score: float
-    reasons: list[RelatedReason]
+    reasons: list[Reason]
     sources: list[Source] = Field(default_factory=list, description="the firm's own sources")
 
 
@@ -167,7 +157,7 @@ def related_enterprises(store: GraphStore, enterprise_id: str, *, chain: str | N
                     timeout_ms=timeout_ms)
     if not me:
         return None
-    by_other: dict[str, dict[tuple[str, str | None], RelatedReason]] = defaultdict(dict)
+    by_other: dict[str, dict[tuple[str, str | None], Reason]] = defaultdict(dict)
     for r in related_rows(store, enterprise_id, timeout_ms=timeout_ms):
         key = (r["reason"], r["via"])
         if key in by_other[r["other"]]:
@@ -177,7 +167,7 @@ def related_enterprises(store: GraphStore, enterprise_id: str, *, chain: str | N
             continue
         zh, en = TEXTS[r["reason"]]
         via = r["via_name"] or r["via"] or ""
-        by_other[r["other"]][key] = RelatedReason(
+        by_other[r["other"]][key] = Reason(
             kind=r["reason"], text=zh.format(via=via), text_en=en.format(via=via),
             via=r["via"], via_name=r["via_name"], weight=WEIGHTS[r["reason"]],
             sources=pair_sources(r["docs"], r["quotes"]))
