@@ -75,6 +75,9 @@ class SeedSet:
     nodes: dict[str, Item] = field(default_factory=dict)
     relations: list[Item] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    invalid: dict[str, str] = field(default_factory=dict)
+    """Ids of items that failed validation, with their kind: links to them are not reported
+    again (the item's own error says what to fix)."""
 
 
 def _fmt_path(path: Iterable[str | int]) -> str:
@@ -159,6 +162,8 @@ def read_seeds(path: Path) -> tuple[SeedSet, list[SeedError]]:
                     obj: BaseModel = model.model_validate(raw)
                 except ValidationError as e:
                     errors += _pydantic_errors(e, name, base, lines)
+                    if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+                        seeds.invalid[raw["id"]] = SECTION_KIND.get(section, "relation")
                     continue
                 kind = SECTION_KIND.get(section, "relation")
                 item = Item(kind, obj, name, base, lines)
@@ -271,12 +276,14 @@ def check_references(seeds: SeedSet) -> list[SeedError]:
             allowed = LINK_FIELDS[fname]
             if isinstance(item.model, MetricIn | SegmentIn | ChainIn) and fname == "district":
                 allowed = ("district",)
+            if target is None and link_id(link) in seeds.invalid:
+                continue  # that item has its own error
             if target is None:
-                err(item, sub, f"no node with id {link_id(link)!r} (expected a "
-                               f"{' or '.join(allowed)})")
+                err(item, sub, f"no node with id {link_id(link)!r} (expected kind: "
+                               f"{_kinds(allowed)})")
             elif target.kind not in allowed:
-                err(item, sub, f"{link_id(link)!r} is a {target.kind}; this field takes a "
-                               f"{' or '.join(allowed)}")
+                err(item, sub, f"{link_id(link)!r} is of kind {target.kind}; this field takes "
+                               f"{_kinds(allowed)}")
         m = item.model
         if isinstance(m, ChainIn):
             _check_chain(item, seeds, err)
@@ -295,6 +302,11 @@ def check_references(seeds: SeedSet) -> list[SeedError]:
     for rel in seeds.relations:
         _check_relation(rel, seeds, docs, err)
     return errors
+
+
+def _kinds(kinds: tuple[str, ...]) -> str:
+    """``enterprise, platform or agency``."""
+    return kinds[0] if len(kinds) == 1 else f"{', '.join(kinds[:-1])} or {kinds[-1]}"
 
 
 def _check_chain(item: Item, seeds: SeedSet, err) -> None:
@@ -320,6 +332,8 @@ def _check_relation(rel: Item, seeds: SeedSet, docs: set[str], err) -> None:
         return
     for end, key, allowed in (("from", m.from_, spec.sources), ("to", m.to, spec.targets)):
         target = seeds.nodes.get(key)
+        if target is None and key in seeds.invalid:
+            continue
         if target is None:
             err(rel, (end,), f"no node with id {key!r}")
         elif NODE_KINDS[target.kind].label not in allowed:

@@ -135,7 +135,7 @@ enterprises:
 """
     _, errors = read_seeds(_write(tmp_path, {"good.yaml": GOOD, "w.yaml": wrong}))
     assert [(e.line, e.field) for e in errors] == [(4, "enterprises[0].district")]
-    assert "is a chain" in errors[0].message
+    assert "is of kind chain" in errors[0].message
 
 
 def test_failed_load_leaves_previous_graph_intact(tmp_path: Path) -> None:
@@ -202,3 +202,19 @@ def test_quotes_are_checked_against_the_documents(tmp_path: Path) -> None:
     report = load(_write(tmp_path / "s2", {"good.yaml": GOOD}), None, dry_run=True,
                   sources_dir=sources)
     assert report.quotes_checked
+
+
+def test_an_invalid_item_is_not_reported_again_by_its_links(tmp_path: Path) -> None:
+    text = """\
+enterprises:
+  - id: byd
+    name: 比亚迪
+    colour: blue
+    sources: [{doc: jinan-2026-plan, quote: 比亚迪}]
+  - id: geely
+    name: 吉利
+    partners: [byd]
+    sources: [{doc: jinan-2026-plan, quote: 吉利}]
+"""
+    _, errors = read_seeds(_write(tmp_path, {"good.yaml": GOOD, "e.yaml": text}))
+    assert [(e.line, e.field) for e in errors] == [(4, "enterprises[0].colour")]
