@@ -66,38 +66,44 @@ def test_path(gen_client: Any, client: Any) -> None:
         assert r.json()["paths"]
 
 
-class _Broken:
-    """A store that fails every read the way a down or slow store does."""
-
-    kind = "broken"
-
-    def __init__(self, error: Exception) -> None:
-        self.error = error
-
-    def read(self, *a: Any, **k: Any) -> Any:
-        raise self.error
-
-    read_only = read
-
-    def ensure_schema(self) -> None:
-        pass
-
-    def is_empty(self) -> bool:
-        return False
-
-
-@pytest.mark.parametrize("error,status", [("unavailable", 503), ("timeout", 504)])
-def test_store_errors_are_problems(error: str, status: int) -> None:
+def test_store_down_is_503(tmp_path: Any) -> None:
+    """The real embedded server dies under a running app: every route answers 503."""
     from fastapi.testclient import TestClient
 
     from chainatlas.api.app import create_app
-    from chainatlas.graph.store import QueryTimeout, StoreUnavailable
+    from chainatlas.graph.falkor import FalkorStore
+    from chainatlas.graph.model import GraphData
     from chainatlas.settings import Settings
 
-    exc = StoreUnavailable("down") if error == "unavailable" else QueryTimeout("slow")
-    app = create_app(Settings(load_on_start=False), store=_Broken(exc))  # type: ignore[arg-type]
+    store = FalkorStore(tmp_path)
+    try:
+        store.replace(GraphData(nodes={"Enterprise": [
+            {"id": "x", "props": {"kind": "enterprise", "name": "甲", "search_keys": ["甲"]}}]}))
+        app = create_app(Settings(load_on_start=False), store=store)
+        with TestClient(app) as c:
+            assert c.get("/nodes/x").status_code == 200
+            store.server.proc.kill()
+            store.server.proc.wait()
+            for url in ("/search?q=x", "/chains", "/nodes/x", "/graph/neighbourhood/x",
+                        "/health"):
+                r = c.get(url)
+                assert r.status_code == 503, url
+                assert r.headers["content-type"].startswith("application/problem+json")
+                assert "chainatlas serve" in r.json()["detail"]  # says what to do next
+    finally:
+        store.close()
+
+
+def test_slow_query_is_504(seed_store: Any) -> None:
+    """A route whose query runs past the timeout answers 504 (real store, 1 ms budget)."""
+    from fastapi.testclient import TestClient
+
+    from chainatlas.api.app import create_app
+    from chainatlas.settings import Settings
+
+    app = create_app(Settings(load_on_start=False, query_timeout_ms=1), store=seed_store)
     with TestClient(app) as c:
-        for url in ("/search?q=x", "/chains", "/nodes/x", "/graph/neighbourhood/x"):
-            r = c.get(url)
-            assert r.status_code == status, url
-            assert r.headers["content-type"].startswith("application/problem+json")
+        statuses = {c.get("/graph/neighbourhood/jinan", params={"depth": 3, "max_nodes": 500,
+                                                              "expand_hubs": True}).status_code
+                    for _ in range(3)}
+    assert 504 in statuses, statuses
