@@ -12,7 +12,7 @@ from chainatlas import __version__
 from chainatlas.api import problems
 from chainatlas.api.routes import ROUTERS
 from chainatlas.graph.factory import open_store
-from chainatlas.graph.store import GraphStore
+from chainatlas.graph.store import GraphStore, StoreError
 from chainatlas.settings import Settings, get_settings
 
 log = logging.getLogger("chainatlas.api")
@@ -48,7 +48,11 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own = store is None
-        app.state.store = store or open_store(s)
+        try:
+            app.state.store = store or open_store(s)
+        except StoreError as e:
+            log.error("cannot open the %s store: %s", s.store_kind, e)
+            raise
         try:
             seed_if_empty(app.state.store, s)
             yield
