@@ -408,3 +408,44 @@ def gap_report(store: GraphStore, chain_id: str, *, district: str | None = None,
         key_chains=key_gaps, unplaced=unplaced, ranked=ranked)
 
 
+
+
+class ChainGapSummary(BaseModel):
+    """One chain's gap counts, for the overview of all chains."""
+
+    chain: Ref
+    tier: str | None = None
+    overall: str
+    summary: dict[str, int]
+    missing: list[Ref] = Field(default_factory=list, description="missing segments")
+    weak: list[Ref] = Field(default_factory=list, description="weak segments")
+    candidates: int = Field(0, description="firms to court across its segments")
+
+
+def gap_overview(store: GraphStore, *, tier: str | None = "flagship", district: str | None = None,
+                 timeout_ms: int | None = None) -> list[ChainGapSummary]:
+    """Which chains have the most missing and weak segments (in Jinan, or one district)?
+
+    One :func:`gap_report` per chain of the tier, ordered by missing, then weak segments.
+    """
+    from chainatlas.queries.chains import list_chains
+
+    out: list[ChainGapSummary] = []
+    for c in list_chains(store, tier, timeout_ms=timeout_ms):
+        rep = gap_report(store, c.id, district=district, candidates_per_segment=50,
+                         timeout_ms=timeout_ms)
+        if rep is None:
+            continue
+
+        def refs(status: str, rep: GapReport = rep) -> list[Ref]:
+            return [Ref(id=s.id, kind="segment", name=s.name, name_en=s.name_en,
+                        sources=s.sources) for s in rep.segments if s.status == status]
+
+        out.append(ChainGapSummary(
+            chain=Ref(id=c.id, kind="chain", name=c.name, name_en=c.name_en, sources=c.sources),
+            tier=c.tier, overall=rep.overall, summary=rep.summary,
+            missing=refs("missing"), weak=refs("weak"),
+            candidates=len({k.id for s in rep.segments for k in s.candidates})))
+    out.sort(key=lambda g: (-g.summary.get("missing", 0), -g.summary.get("weak", 0),
+                            g.chain.id))
+    return out

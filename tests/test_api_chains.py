@@ -63,3 +63,21 @@ def test_unknown_chain_404_with_suggestions(gen_client: Any) -> None:
     assert body["status"] == 404 and body["suggestions"]
     assert body["suggestions"][0]["kind"] == "chain"
     assert gen_client.get("/chains/ge0-0").status_code == 404  # an enterprise is not a chain
+
+
+def test_gap_overview_of_the_flagship_chains(client: Any) -> None:
+    r = client.get("/gaps")
+    assert r.status_code == 200
+    rows = r.json()
+    flagship = client.get("/chains", params={"tier": "flagship"}).json()
+    assert {g["chain"]["id"] for g in rows} == {c["id"] for c in flagship}
+    key = [(-g["summary"]["missing"], -g["summary"]["weak"], g["chain"]["id"]) for g in rows]
+    assert key == sorted(key)  # most missing segments first
+    for g in rows:
+        gaps = client.get(f"/chains/{g['chain']['id']}/gaps").json()
+        assert g["summary"] == gaps["summary"]
+        assert len(g["missing"]) == g["summary"]["missing"]
+    assert client.get("/gaps", params={"district": "nowhere"}).status_code == 422
+    scoped = client.get("/gaps", params={"district": "市中区"}).json()
+    assert sum(g["summary"]["missing"] for g in scoped) >= sum(
+        g["summary"]["missing"] for g in rows)  # a district has fewer local firms than the city

@@ -64,6 +64,7 @@ def test_explorer_search_chain_and_enterprise(base_url, browser):
     page.goto(base_url + "/")
     page.wait_for_selector("#chain-list a", timeout=15_000)
     assert page.locator("#chain-list a", has_text="集成电路").count() >= 1
+    page.wait_for_selector(".card .gapline", timeout=15_000)  # gap counts per chain
 
     page.fill("#q", "比亚迪")
     option = page.locator("#suggest li[role=option]", has_text="比亚迪").first

@@ -10,7 +10,7 @@ from chainatlas.api.deps import SettingsDep, StoreDep
 from chainatlas.api.models import PROBLEMS
 from chainatlas.api.routes.common import found, resolve_or_404, resolve_param
 from chainatlas.queries.chains import ChainOverview, ChainSummary, chain_overview, list_chains
-from chainatlas.queries.gaps import GapReport, gap_report
+from chainatlas.queries.gaps import ChainGapSummary, GapReport, gap_overview, gap_report
 
 router = APIRouter(tags=["chains"], responses=PROBLEMS)
 
@@ -49,3 +49,15 @@ def get_chain_gaps(
     rep = gap_report(store, props["id"], district=d, candidates_per_segment=candidates,
                      timeout_ms=t)
     return found(rep, "chain", id)
+
+
+@router.get("/gaps", response_model=list[ChainGapSummary], operation_id="list_chain_gaps")
+def get_gaps(
+    store: StoreDep, settings: SettingsDep,
+    tier: Annotated[Literal["flagship", "key", "district"] | None, Query()] = "flagship",
+    district: Annotated[str | None, Query(description="Scope: district id or name")] = None,
+) -> list[ChainGapSummary]:
+    """Every chain of a tier with its missing and weak segments, most gaps first."""
+    t = settings.query_timeout_ms
+    d = resolve_param(store, "district", district, "district", t)
+    return gap_overview(store, tier=tier, district=d, timeout_ms=t)

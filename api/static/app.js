@@ -180,9 +180,21 @@
     loadChains().then(function (all) {
       all.filter(function (c) { return c.tier === "flagship"; }).forEach(function (c) {
         var n = all.filter(function (k) { return k.parent === c.id; }).length;
-        cards.appendChild(el("div", { className: "card" }, [
+        cards.appendChild(el("div", { className: "card", id: "card-" + c.id }, [
           el("h3", {}, [link(c)]), el("small", { text: (c.name_en || "") +
             (n ? " · " + n + " 条重点产业链 key chains" : "") })]));
+      });
+      return api("/gaps");
+    }).then(function (gaps) {
+      /* how many missing / weak segments each chain has: where to court firms first */
+      items(gaps).forEach(function (g) {
+        var card = document.getElementById("card-" + g.chain.id);
+        if (!card) { return; }
+        var s = g.summary || {};
+        card.appendChild(el("p", { className: "gapline" }, [
+          el("span", { className: "status missing", text: "缺链 " + (s.missing || 0) }),
+          el("span", { className: "status weak", text: "弱链 " + (s.weak || 0) }),
+          el("span", { className: "status covered", text: "已覆盖 " + (s.covered || 0) })]));
       });
     }).catch(function (e) { showError(main, e); });
     main.appendChild(el("h2", { text: "区县与功能区 Districts and zones" }));
