@@ -141,6 +141,35 @@ def stats(
         _print_counts(counts)
 
 
+@app.command()
+def audit(
+    path: Annotated[
+        Path | None, typer.Argument(help="Seed directory or file (default: seeds/)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """How each fact is known: counts by basis (stated / inferred / reference) per seed file
+    and per relationship type. 事实依据统计。"""
+    from chainatlas.loaders.audit import audit_report, print_audit
+    from chainatlas.loaders.validate import SeedValidationError
+
+    try:
+        report = audit_report(path or get_settings().seeds_dir)
+    except SeedValidationError as e:
+        for err in e.errors:
+            err_console.print(str(err), highlight=False, markup=False, soft_wrap=True)
+        _fail(f"{len(e.errors)} error(s) in the seeds; fix them (`chainatlas load --dry-run`) "
+              "and run `chainatlas audit` again.")
+        return
+    except FileNotFoundError as e:
+        _fail(str(e))
+        return
+    if as_json:
+        console.print_json(json.dumps(report, ensure_ascii=False))
+    else:
+        print_audit(report, console)
+
+
 def _parse_params(params: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for p in params:

@@ -33,7 +33,31 @@ COMMON_NODE_PROPS: tuple[str, ...] = (
     "source_docs",  # parallel list with source_quotes
     "source_quotes",
     "search_keys",  # lower-cased name, aliases, English name, pinyin, initials (for search)
+    "keywords",  # topic words (not synonyms; list, may be empty)
+    "keyword_keys",  # their search keys (search ranks them below name / alias matches)
+    "basis",  # how the fact is known, one of BASES
+    "basis_note",  # for basis inferred: the reasoning; for rule: the rule matched
+    "reference",  # for basis reference: where the knowledge comes from
+    "source_spans",  # parallel with source_quotes: "start-end" offsets in the document ("" unknown)
 )
+
+BASES: tuple[str, ...] = ("stated", "inferred", "reference", "rule", "registry")
+"""How a fact (node or relationship) is known — the string property ``basis`` of every node
+and every relationship:
+
+* ``stated``: a source quote says it;
+* ``inferred``: the encoder's reading of a quote, ``basis_note`` says the reasoning;
+* ``reference``: domain knowledge without a quote, ``reference`` names where it comes from;
+* ``rule``: placed by a matching rule of an import (``basis_note`` names the rule matched);
+* ``registry``: a record of an imported register (e.g. enterprise registry).
+
+Seeds may use the first three (:data:`chainatlas.loaders.schema.SEED_BASES`); ``rule`` and
+``registry`` are reserved for imports."""
+
+COMMON_REL_PROPS: tuple[str, ...] = (
+    "basis", "basis_note", "reference", "source_docs", "source_quotes", "source_spans",
+)
+"""Properties every relationship may carry (``basis`` always)."""
 
 
 @dataclass(frozen=True)
@@ -69,10 +93,10 @@ NODE_KINDS: dict[str, NodeKind] = {
     k.key: k
     for k in [
         _k("chain", "Chain", "产业链", "chains",
-           ("tier", "derived", "basis", "results", "tasks"),
+           ("tier", "derived", "results", "tasks"),
            "A chain: tier flagship (标志性) / key (重点) / district (区县链群)."),
         _k("segment", "Segment", "环节", "segments",
-           ("stage", "order", "basis", "chain_id"),
+           ("stage", "order", "chain_id"),
            "A segment (环节) of a chain; stage upstream/midstream/downstream/support; order."),
         _k("enterprise", "Enterprise", "企业", "enterprises",
            ("local", "tags"), "An enterprise; local=false for firms outside Jinan."),
@@ -173,10 +197,17 @@ def sources_of(props: dict[str, Any]) -> list[dict[str, str]]:
     [{'doc': 'a', 'quote': 'q'}]
     >>> sources_of({})
     []
+    >>> sources_of({"source_docs": ["a"], "source_quotes": ["q"], "source_spans": ["3-4"]})
+    [{'doc': 'a', 'quote': 'q', 'span': '3-4'}]
     """
     docs = props.get("source_docs") or []
     quotes = props.get("source_quotes") or []
-    return [{"doc": d, "quote": q} for d, q in zip(docs, quotes, strict=False)]
+    spans = props.get("source_spans") or []
+    out = [{"doc": d, "quote": q} for d, q in zip(docs, quotes, strict=False)]
+    for s, span in zip(out, spans, strict=False):
+        if span:
+            s["span"] = span
+    return out
 
 
 @dataclass

@@ -10,6 +10,8 @@
 'byd auto'
 >>> search_keys("重汽", ["中国重汽"], "Sinotruk")[:4]
 ['重汽', '中国重汽', 'sinotruk', 'zhongqi']
+>>> keyword_keys(["创新药", "Innovative Drugs"])
+['创新药', 'chuangxinyao', 'innovative drugs', 'innovativedrugs']
 """
 
 from __future__ import annotations
@@ -61,4 +63,16 @@ def search_keys(name: str, aliases: Iterable[str] = (), name_en: str | None = No
         if has_cjk(t):
             keys.append(pinyin_full(t))
             keys.append(pinyin_initials(t))
+    return list(dict.fromkeys(k for k in keys if k))
+
+
+def keyword_keys(keywords: Iterable[str]) -> list[str]:
+    """Search keys of a node's topic ``keywords`` (lower rank than its names in search):
+    lower-cased, without spaces, and the full pinyin of Chinese ones."""
+    keys: list[str] = []
+    for k in keywords:
+        n = normalise(k)
+        keys += [n, n.replace(" ", "")]
+        if has_cjk(k):
+            keys.append(pinyin_full(k))
     return list(dict.fromkeys(k for k in keys if k))

@@ -9,7 +9,7 @@ from pathlib import Path
 from chainatlas.graph.model import GraphData
 from chainatlas.graph.store import GraphStore, Progress
 from chainatlas.loaders.build import build_graph
-from chainatlas.loaders.quotes import check_quotes
+from chainatlas.loaders.quotes import QuoteIndex, check_quotes_in, document_texts
 from chainatlas.loaders.validate import SeedSet, SeedValidationError, read_seeds
 
 
@@ -25,14 +25,17 @@ class LoadReport:
 def validate(path: Path, sources_dir: Path | None = None) -> tuple[SeedSet, GraphData]:
     """Validate the seeds under ``path``; raise :class:`SeedValidationError` with every error.
 
-    With ``sources_dir`` (the source documents), every quote must stand verbatim in its document.
+    With ``sources_dir`` (the source documents), every quote must stand in its document (whitespace
+    ignored); the graph then records where (``source_spans``).
     """
     seeds, errors = read_seeds(Path(path))
+    texts: dict[str, str] = {}
     if sources_dir is not None and not errors:
-        errors = check_quotes(seeds, Path(sources_dir))
+        texts = document_texts(seeds, Path(sources_dir))
+        errors = check_quotes_in(seeds, {d: QuoteIndex(t) for d, t in texts.items()})
     if errors:
         raise SeedValidationError(errors)
-    return seeds, build_graph(seeds)
+    return seeds, build_graph(seeds, texts)
 
 
 def load(

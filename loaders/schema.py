@@ -2,8 +2,14 @@
 
 A seed file is a mapping whose keys are the plural kind names (``chains``, ``enterprises`` …,
 see :data:`SECTIONS`), each a list of items. Links to other nodes are either an id string or a
-mapping ``{id, role?, sources?, note?}``; a link without its own ``sources`` inherits the
-sources of the item it belongs to. ``seeds/README.md`` documents the format with examples.
+mapping ``{id, role?, sources?, note?, basis?, reference?}``; a link without its own ``sources``
+inherits the sources (and the basis) of the item it belongs to. ``seeds/README.md`` documents
+the format with examples.
+
+Every fact says how it is known (:data:`SEED_BASES`): ``stated`` (its quote says it),
+``inferred`` (the encoder's reading of its quote; ``note`` says the reasoning) or ``reference``
+(domain knowledge without a quote; ``reference`` names where it comes from). The validator
+(:mod:`chainatlas.loaders.validate`) enforces the quotes, notes and references.
 """
 
 from __future__ import annotations
@@ -18,6 +24,13 @@ Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_len
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
+SEED_BASES: tuple[str, ...] = ("stated", "inferred", "reference")
+"""The bases a seed fact may have (``rule`` and ``registry`` are reserved for imports, see
+:data:`chainatlas.graph.model.BASES`)."""
+
+SeedBasis = Literal["stated", "inferred", "reference"]
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, coerce_numbers_to_str=True)
 
@@ -30,11 +43,17 @@ class Source(Strict):
 
 
 class LinkObj(Strict):
-    """A link to another node, with an optional role, note and its own sources."""
+    """A link to another node, with an optional role, note, basis and its own sources.
+
+    ``basis`` defaults to the item's basis when the link has no sources of its own (it then
+    rests on the item's quotes), else to ``stated``.
+    """
 
     id: Id
     role: Literal["leader", "member"] | None = None
-    note: str | None = None
+    basis: SeedBasis | None = None
+    note: str | None = Field(None, description="remark; for basis inferred: the reasoning")
+    reference: str | None = Field(None, description="for basis reference: where it comes from")
     sources: list[Source] = []
 
 
@@ -50,10 +69,14 @@ class NodeIn(Strict):
 
     id: Id
     name: Text
-    aliases: list[Text] = []
+    aliases: list[Text] = Field([], description="true synonyms only (other names of the actor)")
+    keywords: list[Text] = Field([], description="topic words search finds it by (lower rank)")
     name_en: str | None = None
     description: str | None = None
-    sources: list[Source] = Field(min_length=1)
+    basis: SeedBasis = "stated"
+    note: str | None = Field(None, description="for basis inferred: the reasoning")
+    reference: str | None = Field(None, description="for basis reference: where it comes from")
+    sources: list[Source] = []
 
 
 class DocumentIn(Strict):
@@ -72,12 +95,14 @@ class SegmentIn(Strict):
     id: Id
     name: Text
     aliases: list[Text] = []
+    keywords: list[Text] = []
     name_en: str | None = None
     description: str | None = None
     stage: Literal["upstream", "midstream", "downstream", "support"]
     order: int | None = Field(None, description="position in the chain; default: list order")
-    basis: Literal["document", "domain"] = "document"
-    reference: str | None = Field(None, description="for basis domain: the industry reference")
+    basis: SeedBasis = "stated"
+    note: str | None = Field(None, description="for basis inferred: the reasoning")
+    reference: str | None = Field(None, description="for basis reference: the industry reference")
     feeds: list[Link] = Field([], description="segments this one is upstream of")
     sources: list[Source] = []
 
@@ -177,7 +202,10 @@ class MetricIn(Strict):
     scope: str | None = None
     text: str | None = None
     name: str | None = None
-    sources: list[Source] = Field(min_length=1)
+    basis: SeedBasis = "stated"
+    note: str | None = Field(None, description="for basis inferred: the reasoning")
+    reference: str | None = Field(None, description="for basis reference: where it comes from")
+    sources: list[Source] = []
 
     @field_validator("value", mode="before")
     @classmethod
@@ -194,8 +222,10 @@ class RelationIn(Strict):
     type: str
     to: Id
     role: Literal["leader", "member"] | None = None
-    note: str | None = None
-    sources: list[Source] = Field(min_length=1)
+    basis: SeedBasis = "stated"
+    note: str | None = Field(None, description="remark; for basis inferred: the reasoning")
+    reference: str | None = Field(None, description="for basis reference: where it comes from")
+    sources: list[Source] = []
 
 
 SECTIONS: dict[str, type[BaseModel]] = {
@@ -229,3 +259,44 @@ SECTION_KIND: dict[str, str] = {
     "policies": "policy",
     "metrics": "metric",
 }
+
+
+class Fact(BaseModel):
+    """How one fact (a node, a link or a relation) is known, after inheritance.
+
+    >>> owner = EnterpriseIn(id="a", name="A", basis="inferred", note="reading",
+    ...                      sources=[Source(doc="d", quote="q")])
+    >>> fact_of_link("x", owner).basis, fact_of_link("x", owner).note
+    ('inferred', 'reading')
+    >>> fact_of_link(LinkObj(id="x", sources=[Source(doc="d", quote="r")]), owner).basis
+    'stated'
+    """
+
+    basis: str = "stated"
+    note: str | None = None
+    reference: str | None = None
+    sources: list[Source] = []
+
+
+def fact_of(model: BaseModel) -> Fact:
+    """The basis, note, reference and sources of an item itself (documents: ``stated``)."""
+    if isinstance(model, DocumentIn):
+        return Fact()
+    basis = getattr(model, "basis", "stated") or "stated"
+    return Fact(basis=basis, note=getattr(model, "note", None),
+                reference=getattr(model, "reference", None),
+                sources=list(getattr(model, "sources", []) or []))
+
+
+def fact_of_link(link: Link, owner: BaseModel) -> Fact:
+    """The fact of a link of ``owner``: its own sources and basis, or the owner's."""
+    own = fact_of(owner)
+    if isinstance(link, str):
+        return own
+    if link.sources:
+        return Fact(basis=link.basis or "stated", note=link.note, reference=link.reference,
+                    sources=list(link.sources))
+    basis = link.basis or own.basis
+    note = link.note or (own.note if basis == own.basis else None)
+    return Fact(basis=basis, note=note, reference=link.reference or own.reference,
+                sources=own.sources)

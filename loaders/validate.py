@@ -17,12 +17,16 @@ from chainatlas.loaders.schema import (
     SECTION_KIND,
     SECTIONS,
     ChainIn,
+    DocumentIn,
+    Fact,
     Link,
     LinkObj,
     MetricIn,
     RelationIn,
     SegmentIn,
     Source,
+    fact_of,
+    fact_of_link,
     link_id,
 )
 from chainatlas.loaders.yaml_lines import LineMap, YamlSyntaxError, line_of, parse_yaml
@@ -287,11 +291,12 @@ def check_references(seeds: SeedSet) -> list[SeedError]:
         m = item.model
         if isinstance(m, ChainIn):
             _check_chain(item, seeds, err)
-        if isinstance(m, SegmentIn) and m.basis == "document" and not m.sources:
-            err(item, ("sources",), "a segment with basis document needs sources "
-                                    "(or set basis: domain with a reference)")
-        if isinstance(m, SegmentIn) and m.basis == "domain" and not m.reference:
-            err(item, ("reference",), "a segment with basis domain names its reference")
+        if not isinstance(m, DocumentIn):
+            _check_basis(item, (), fact_of(m), err)
+            for fname, idx, link in links_of(m):
+                if isinstance(link, LinkObj):
+                    sub = (fname,) if idx is None else (fname, idx)
+                    _check_basis(item, sub, fact_of_link(link, m), err)
         for parent_field in ("parent",):
             pid = getattr(m, parent_field, None)
             if pid and item.kind in {"chain", "district"}:
@@ -342,3 +347,20 @@ def _check_relation(rel: Item, seeds: SeedSet, docs: set[str], err) -> None:
     for i, s in enumerate(m.sources):
         if s.doc not in docs:
             err(rel, ("sources", i, "doc"), f"unknown document {s.doc!r}")
+    _check_basis(rel, (), fact_of(m), err)
+
+
+def _check_basis(item: Item, sub: tuple, fact: Fact, err) -> None:
+    """``stated`` / ``inferred`` need a quote, ``inferred`` a note, ``reference`` a reference."""
+    what = "this link" if sub else "this fact"
+    if fact.basis in {"stated", "inferred"} and not fact.sources:
+        err(item, (*sub, "sources"),
+            f"{what} has basis {fact.basis} but no source quote (own or inherited): add "
+            "`sources: [{doc, quote}]`, or set `basis: reference` with a `reference`")
+    if fact.basis == "inferred" and not (fact.note or "").strip():
+        err(item, (*sub, "note"),
+            f"{what} has basis inferred: say the reasoning in `note` (what the quote says and "
+            "what was read into it)")
+    if fact.basis == "reference" and not (fact.reference or "").strip():
+        err(item, (*sub, "reference"),
+            f"{what} has basis reference: name where it comes from in `reference`")

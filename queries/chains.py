@@ -16,19 +16,31 @@ from pydantic import BaseModel, Field
 
 from chainatlas.graph.model import REL_TYPES
 from chainatlas.graph.store import GraphStore
-from chainatlas.queries.models import GraphNode, Ref, Source, node_from_props, ref_from, to_sources
+from chainatlas.queries.models import (
+    Basis,
+    GraphEdge,
+    GraphNode,
+    Ref,
+    Source,
+    basis_of,
+    edge_from,
+    node_from_props,
+    ref_from,
+    to_sources,
+)
 
 CHAINS = (
     "MATCH (c:Chain) WHERE $tier IS NULL OR c.tier = $tier "
-    "OPTIONAL MATCH (c)-[:SUBCHAIN_OF]->(p:Chain) "
+    "OPTIONAL MATCH (c)-[pr:SUBCHAIN_OF]->(p:Chain) "
     "OPTIONAL MATCH (s:Segment)-[:SEGMENT_OF]->(c) "
-    "WITH c, p, count(DISTINCT s) AS segments "
+    "WITH c, p, pr, count(DISTINCT s) AS segments "
     "OPTIONAL MATCH (k:Chain)-[:SUBCHAIN_OF]->(c) "
-    "WITH c, p, segments, count(DISTINCT k) AS key_chains "
+    "WITH c, p, pr, segments, count(DISTINCT k) AS key_chains "
     "OPTIONAL MATCH (e1:Enterprise)-[:IN_CHAIN]->(c) "
-    "WITH c, p, segments, key_chains, collect(DISTINCT e1.id) AS direct "
+    "WITH c, p, pr, segments, key_chains, collect(DISTINCT e1.id) AS direct "
     "OPTIONAL MATCH (e2:Enterprise)-[:IN_SEGMENT]->(:Segment)-[:SEGMENT_OF]->(c) "
-    "RETURN properties(c) AS props, p.id AS parent_id, p.name AS parent_name, segments, "
+    "RETURN properties(c) AS props, p.id AS parent_id, p.name AS parent_name, "
+    "properties(pr) AS parent_link, segments, "
     "key_chains, direct, collect(DISTINCT e2.id) AS via_segments"
 )
 """Which chains are there (optionally of one tier), with parent, segment, key-chain and
@@ -43,8 +55,8 @@ CHAIN_SEGMENTS = (
 """Which segments does this chain have, and which actors sit in each (one row per pair)?"""
 
 SEGMENT_FLOWS = (
-    "MATCH (s:Segment)-[:UPSTREAM_OF]->(t:Segment) WHERE s.chain_id IN $chains "
-    "RETURN s.id AS source, t.id AS target"
+    "MATCH (s:Segment)-[r:UPSTREAM_OF]->(t:Segment) WHERE s.chain_id IN $chains "
+    "RETURN s.id AS source, t.id AS target, properties(r) AS props"
 )
 """Which segments of these chains feed which (UPSTREAM_OF)?"""
 
@@ -67,7 +79,7 @@ CHAIN_DISTRICTS = (
 LINK_TYPES = [t for t in REL_TYPES if t not in {"MENTIONS", "SEGMENT_OF"}]
 
 
-class ChainSummary(BaseModel):
+class ChainSummary(Basis):
     id: str
     name: str
     name_en: str | None = None
@@ -81,13 +93,12 @@ class ChainSummary(BaseModel):
     sources: list[Source] = Field(default_factory=list)
 
 
-class SegmentSummary(BaseModel):
+class SegmentSummary(Basis):
     id: str
     name: str
     name_en: str | None = None
     stage: str | None = None
     order: int | None = None
-    basis: str | None = None
     enterprises: int = 0
     platforms: int = 0
     projects: int = 0
@@ -95,10 +106,12 @@ class SegmentSummary(BaseModel):
     leaders: list[Ref] = Field(default_factory=list)
     actors: list[Ref] = Field(default_factory=list)
     feeds: list[str] = Field(default_factory=list, description="downstream segments (UPSTREAM_OF)")
+    feed_links: list[GraphEdge] = Field(default_factory=list,
+                                        description="the UPSTREAM_OF links, with basis and sources")
     sources: list[Source] = Field(default_factory=list)
 
 
-class DistrictPresence(BaseModel):
+class DistrictPresence(Basis):
     id: str
     name: str
     level: str | None = None
@@ -107,7 +120,7 @@ class DistrictPresence(BaseModel):
     sources: list[Source] = Field(default_factory=list)
 
 
-class MetricOut(BaseModel):
+class MetricOut(Basis):
     id: str
     name: str
     indicator: str | None = None
@@ -147,14 +160,15 @@ def list_chains(store: GraphStore, tier: str | None = None, *,
     for r in store.read(CHAINS, {"tier": tier}, timeout_ms=timeout_ms):
         p = r["props"]
         ents = {x for x in [*r["direct"], *r["via_segments"]] if x}
-        parent = (Ref(id=r["parent_id"], kind="chain", name=r["parent_name"] or r["parent_id"])
+        parent = (Ref(id=r["parent_id"], kind="chain", name=r["parent_name"] or r["parent_id"],
+                      sources=to_sources(r["parent_link"]), **basis_of(r["parent_link"]))
                   if r["parent_id"] else None)
         out.append(ChainSummary(
             id=p["id"], name=p.get("name") or p["id"], name_en=p.get("name_en"),
             tier=p.get("tier"), order=p.get("order"), derived=bool(p.get("derived")),
             parent=parent,
             segments=r["segments"], key_chains=r["key_chains"], enterprises=len(ents),
-            sources=to_sources(p)))
+            sources=to_sources(p), **basis_of(p)))
     tiers = {"flagship": 0, "key": 1, "district": 2}
     rank = {c.id: c.order for c in out if c.order is not None}
     out.sort(key=lambda c: (tiers.get(c.tier or "", 3),
@@ -175,9 +189,9 @@ def chain_segments(store: GraphStore, chain_id: str, *,
             a = {"id": r["actor_id"], "kind": r["actor_kind"], "name": r["actor_name"],
                  "name_en": r["actor_name_en"]}
             actors[seg["id"]].append((a, r["link"] or {}))
-    feeds: dict[str, list[str]] = defaultdict(list)
+    feeds: dict[str, list[GraphEdge]] = defaultdict(list)
     for r in store.read(SEGMENT_FLOWS, {"chains": [chain_id]}, timeout_ms=timeout_ms):
-        feeds[r["source"]].append(r["target"])
+        feeds[r["source"]].append(edge_from(r["source"], r["target"], "UPSTREAM_OF", r["props"]))
     out = []
     for sid, s in segs.items():
         refs = sorted((ref_from(a, role=link.get("role"), link=link) for a, link in actors[sid]),
@@ -185,13 +199,14 @@ def chain_segments(store: GraphStore, chain_id: str, *,
         kinds = [x.kind for x in refs]
         out.append(SegmentSummary(
             id=sid, name=s.get("name") or sid, name_en=s.get("name_en"), stage=s.get("stage"),
-            order=s.get("order"), basis=s.get("basis"),
+            order=s.get("order"), **basis_of(s),
             enterprises=kinds.count("enterprise"), platforms=kinds.count("platform"),
             projects=kinds.count("project"),
             others=len(kinds) - kinds.count("enterprise") - kinds.count("platform")
             - kinds.count("project"),
             leaders=[x for x in refs if x.role == "leader"], actors=refs,
-            feeds=sorted(feeds[sid]), sources=to_sources(s)))
+            feeds=sorted(e.target for e in feeds[sid]),
+            feed_links=sorted(feeds[sid], key=lambda e: e.target), sources=to_sources(s)))
     out.sort(key=lambda s: (s.order if s.order is not None else 10_000, s.id))
     return out
 
@@ -200,7 +215,7 @@ def _metric(p: dict[str, Any]) -> MetricOut:
     return MetricOut(id=p["id"], name=p.get("name") or p["id"], indicator=p.get("indicator"),
                      value=p.get("value"), unit=p.get("unit"), year=p.get("year"),
                      metric_kind=p.get("metric_kind"), scope=p.get("scope"), text=p.get("text"),
-                     sources=to_sources(p))
+                     sources=to_sources(p), **basis_of(p))
 
 
 def chain_overview(store: GraphStore, chain_id: str, *,
@@ -255,13 +270,14 @@ def chain_overview(store: GraphStore, chain_id: str, *,
         p = r["props"]
         present[r["id"]] = DistrictPresence(
             id=r["id"], name=p.get("name") or r["id"], level=p.get("level"),
-            actors=r["actors"], actor_ids=sorted(r["actor_ids"]), sources=to_sources(p))
+            actors=r["actors"], actor_ids=sorted(r["actor_ids"]), sources=to_sources(p),
+            **basis_of(p))
     for r in links:  # a chain of a district (LOCATED_IN) is present there by definition
         if r["type"] == "LOCATED_IN" and r["props"]["id"] not in present:
             p = r["props"]
             present[p["id"]] = DistrictPresence(
                 id=p["id"], name=p.get("name") or p["id"], level=p.get("level"), actors=0,
-                actor_ids=[], sources=to_sources(r["link"]))
+                actor_ids=[], sources=to_sources(r["link"]), **basis_of(r["link"]))
     ov.districts = list(present.values())
     for lst in (ov.key_chains, ov.leaders, ov.members, ov.platforms, ov.parks, ov.clusters,
                 ov.agencies, ov.chiefs, ov.projects, ov.policies):

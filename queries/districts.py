@@ -14,9 +14,11 @@ from pydantic import BaseModel, Field
 from chainatlas.graph.store import GraphStore
 from chainatlas.queries.chains import MetricOut, _metric
 from chainatlas.queries.models import (
+    Basis,
     GraphNode,
     Ref,
     Source,
+    basis_of,
     node_from_props,
     pair_sources,
     ref_from,
@@ -42,7 +44,8 @@ DISTRICT_CHAINS = (
     "WITH coalesce(x.chain_id, x.id) AS cid, a "
     "MATCH (c:Chain {id: cid}) "
     "RETURN c.id AS id, c.name AS name, c.name_en AS name_en, c.tier AS tier, "
-    "c.source_docs AS docs, c.source_quotes AS quotes, count(DISTINCT a) AS actors, "
+    "c.source_docs AS docs, c.source_quotes AS quotes, c.basis AS basis, "
+    "c.basis_note AS basis_note, c.reference AS reference, count(DISTINCT a) AS actors, "
     "collect(DISTINCT a.id) AS actor_ids ORDER BY actors DESC, id"
 )
 """Which chains have actors located in these districts, and how many?"""
@@ -54,7 +57,7 @@ DISTRICT_LINKS = (
 """Which figures, policies, agencies and parents are attached to this district?"""
 
 
-class DistrictSummary(BaseModel):
+class DistrictSummary(Basis):
     id: str
     name: str
     name_en: str | None = None
@@ -64,7 +67,7 @@ class DistrictSummary(BaseModel):
     sources: list[Source] = Field(default_factory=list)
 
 
-class ChainPresence(BaseModel):
+class ChainPresence(Basis):
     id: str
     name: str
     name_en: str | None = None
@@ -94,7 +97,7 @@ def list_districts(store: GraphStore, *, timeout_ms: int | None = None) -> list[
     out = [DistrictSummary(id=r["props"]["id"], name=r["props"].get("name") or r["props"]["id"],
                            name_en=r["props"].get("name_en"), level=r["props"].get("level"),
                            parent=r["parent"], located=r["located"],
-                           sources=to_sources(r["props"]))
+                           sources=to_sources(r["props"]), **basis_of(r["props"]))
            for r in store.read(DISTRICTS, {}, timeout_ms=timeout_ms)]
     order = {"province": 0, "city": 1, "district": 2, "county": 3, "zone": 4}
     out.sort(key=lambda d: (order.get(d.level or "", 5), d.id))
@@ -133,11 +136,14 @@ def district_profile(store: GraphStore, district_id: str, *,
         chains[r["id"]] = ChainPresence(id=r["id"], name=r["name"] or r["id"],
                                         name_en=r["name_en"], tier=r["tier"], actors=r["actors"],
                                         actor_ids=sorted(r["actor_ids"]),
-                                        sources=pair_sources(r["docs"], r["quotes"]))
+                                        sources=pair_sources(r["docs"], r["quotes"]),
+                                        **basis_of(r))
     for cid, ref in located_chains.items():
         c = chains.setdefault(cid, ChainPresence(id=cid, name=ref.name, name_en=ref.name_en,
                                                  tier=chain_tier.get(cid), actors=0,
-                                                 actor_ids=[], sources=ref.sources))
+                                                 actor_ids=[], sources=ref.sources,
+                                                 basis=ref.basis, basis_note=ref.basis_note,
+                                                 reference=ref.reference))
         c.located = True
     prof.chains = sorted(chains.values(), key=lambda c: (not c.located, -c.actors, c.id))
     types = ["METRIC_OF", "APPLIES_TO", "ISSUED", "OVERSEES", "HEADS", "LOCATED_IN"]

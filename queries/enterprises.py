@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from chainatlas.graph.names import normalise
 from chainatlas.graph.store import GraphStore
-from chainatlas.queries.models import Ref, Source, to_sources
+from chainatlas.queries.models import Basis, Ref, Source, basis_of, to_sources
 from chainatlas.queries.nodes import NodeDetail, node_detail
 
 ENTERPRISES = (
@@ -37,7 +37,7 @@ DISTRICT_FAMILY = (
 """Which districts lie inside this district?"""
 
 
-class EnterpriseSummary(BaseModel):
+class EnterpriseSummary(Basis):
     id: str
     name: str
     name_en: str | None = None
@@ -98,7 +98,7 @@ def list_enterprises(store: GraphStore, *, chain: str | None = None,
             id=p["id"], name=p.get("name") or p["id"], name_en=p.get("name_en"),
             aliases=list(p.get("aliases") or []), local=p.get("local"),
             tags=list(p.get("tags") or []), chains=cs, segments=segs, districts=ds,
-            sources=to_sources(p)))
+            sources=to_sources(p), **basis_of(p)))
     items.sort(key=lambda e: e.id)
     return EnterprisePage(items=items[offset:offset + limit], total=len(items), limit=limit,
                           offset=offset)
@@ -115,7 +115,8 @@ def enterprise_detail(store: GraphStore, enterprise_id: str, *,
         if r.direction != "out":
             continue
         ref = Ref(id=r.other_id, kind=r.other_kind or "node", name=r.other_name or r.other_id,
-                  name_en=r.other_name_en, role=r.role, sources=r.sources)
+                  name_en=r.other_name_en, role=r.role, sources=r.sources, basis=r.basis,
+                  basis_note=r.basis_note, reference=r.reference)
         if r.type == "IN_CHAIN":
             out.chains.append(ref)
         elif r.type == "IN_SEGMENT":

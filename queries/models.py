@@ -5,8 +5,12 @@ property maps) into these models, rebuilding ``[{doc, quote}]`` sources from the
 
 >>> n = node_from_props({"id": "byd", "kind": "enterprise", "name": "比亚迪", "local": True,
 ...                      "search_keys": ["比亚迪"], "source_docs": ["d"], "source_quotes": ["q"]})
->>> (n.id, n.kind, n.props, n.sources[0].doc)
-('byd', 'enterprise', {'local': True}, 'd')
+>>> (n.id, n.kind, n.props, n.sources[0].doc, n.basis)
+('byd', 'enterprise', {'local': True}, 'd', 'stated')
+
+Every node and edge model carries how it is known (:class:`Basis`: ``basis``, ``basis_note``,
+``reference``; see :data:`chainatlas.graph.model.BASES`). A store row without ``basis`` (a
+graph loaded before bases existed) reads as ``stated``.
 """
 
 from __future__ import annotations
@@ -15,25 +19,52 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from chainatlas.graph.model import sources_of
+from chainatlas.graph.model import BASES, sources_of
 
 #: Properties that are fields of :class:`GraphNode` or internal, never repeated in ``props``.
 RESERVED_PROPS = frozenset({
     "id", "kind", "name", "name_en", "aliases", "aliases_text", "search_keys",
-    "source_docs", "source_quotes",
+    "keywords", "keyword_keys", "basis", "basis_note", "reference",
+    "source_docs", "source_quotes", "source_spans",
 })
 #: Relationship properties that are fields of :class:`GraphEdge` or internal.
-RESERVED_REL_PROPS = frozenset({"role", "source_docs", "source_quotes"})
+RESERVED_REL_PROPS = frozenset({"role", "basis", "basis_note", "reference",
+                                "source_docs", "source_quotes", "source_spans"})
 
 
 class Source(BaseModel):
-    """A citation: the document id and a short verbatim quote from it."""
+    """A citation: the document id and a short quote from it (as the seeds write it)."""
 
     doc: str
     quote: str
+    span: str | None = Field(None, description="where the quote stands in the document: "
+                                               "start-end character offsets of its text")
 
 
-class GraphNode(BaseModel):
+class Basis(BaseModel):
+    """How a fact is known: stated / inferred / reference / rule / registry."""
+
+    basis: str = Field("stated", description="stated (a quote says it), inferred (reading of a "
+                       "quote, see basis_note), reference (domain knowledge, see reference), "
+                       "rule (import rule, see basis_note) or registry (imported record)")
+    basis_note: str | None = Field(None, description="inferred: the reasoning; rule: the rule")
+    reference: str | None = Field(None, description="reference: where the knowledge comes from")
+
+
+def basis_of(props: dict[str, Any] | None) -> dict[str, Any]:
+    """The :class:`Basis` fields of a property map (``stated`` when none is stored).
+
+    >>> basis_of({"basis": "inferred", "basis_note": "n", "x": 1})
+    {'basis': 'inferred', 'basis_note': 'n', 'reference': None}
+    >>> basis_of(None)["basis"]
+    'stated'
+    """
+    props = props or {}
+    return {"basis": props.get("basis") or "stated", "basis_note": props.get("basis_note"),
+            "reference": props.get("reference")}
+
+
+class GraphNode(Basis):
     """A node as the API and the pictures show it."""
 
     id: str
@@ -41,13 +72,14 @@ class GraphNode(BaseModel):
     name: str
     name_en: str | None = None
     aliases: list[str] = Field(default_factory=list)
+    keywords: list[str] = Field(default_factory=list, description="topic words (not synonyms)")
     role: str | None = Field(None, description='"leader" for chain-leader actors')
     depth: int = Field(0, description="hops from the centre node")
     props: dict[str, Any] = Field(default_factory=dict, description="other properties")
     sources: list[Source] = Field(default_factory=list)
 
 
-class GraphEdge(BaseModel):
+class GraphEdge(Basis):
     """A relationship between two nodes (ids), with its role and sources."""
 
     source: str
@@ -70,6 +102,9 @@ class Subgraph(BaseModel):
 class Reason(BaseModel):
     """Why two things are related (a related firm, a gap candidate), with its sources."""
 
+    basis: str | None = Field(None, description="the weakest basis of the relationships the "
+                              "reason rests on (stated / inferred / reference …)")
+
     kind: str
     text: str = Field(description="中文")
     text_en: str
@@ -79,8 +114,8 @@ class Reason(BaseModel):
     sources: list[Source] = Field(default_factory=list)
 
 
-class Ref(BaseModel):
-    """A short reference to a node, with the sources of the link that put it here."""
+class Ref(Basis):
+    """A short reference to a node, with the sources (and basis) of the link that put it here."""
 
     id: str
     kind: str
@@ -88,6 +123,17 @@ class Ref(BaseModel):
     name_en: str | None = None
     role: str | None = None
     sources: list[Source] = Field(default_factory=list)
+
+
+def weakest_basis(bases: list[str | None]) -> str:
+    """The weakest of several bases (order of :data:`chainatlas.graph.model.BASES`).
+
+    >>> weakest_basis(["stated", "inferred", None])
+    'inferred'
+    """
+    order = {b: i for i, b in enumerate(BASES)}
+    return max((b or "stated" for b in bases), key=lambda b: order.get(b, len(order)),
+               default="stated")
 
 
 def to_sources(props: dict[str, Any] | None) -> list[Source]:
@@ -119,10 +165,12 @@ def node_from_props(props: dict[str, Any], *, depth: int = 0, role: str | None =
         name=props.get("name") or props["id"],
         name_en=props.get("name_en"),
         aliases=list(props.get("aliases") or []),
+        keywords=list(props.get("keywords") or []),
         role=role,
         depth=depth,
         props=scalar_props(props),
         sources=to_sources(props),
+        **basis_of(props),
     )
 
 
@@ -130,12 +178,14 @@ def edge_from(source: str, target: str, rel_type: str, props: dict[str, Any] | N
     """A :class:`GraphEdge` from the ends, type and ``properties(r)`` map of a relationship."""
     props = props or {}
     return GraphEdge(source=source, target=target, type=rel_type, role=props.get("role"),
-                     props=scalar_props(props, RESERVED_REL_PROPS), sources=to_sources(props))
+                     props=scalar_props(props, RESERVED_REL_PROPS), sources=to_sources(props),
+                     **basis_of(props))
 
 
 def ref_from(props: dict[str, Any], *, role: str | None = None,
              link: dict[str, Any] | None = None) -> Ref:
-    """A :class:`Ref` to a node; sources of ``link`` when given, else the node's own."""
+    """A :class:`Ref` to a node; sources and basis of ``link`` when given, else the node's."""
+    via = link if link and (link.get("source_docs") or link.get("basis")) else props
     return Ref(id=props["id"], kind=props.get("kind") or "node",
                name=props.get("name") or props["id"], name_en=props.get("name_en"), role=role,
-               sources=to_sources(link if link and link.get("source_docs") else props))
+               sources=to_sources(via), **basis_of(via))

@@ -14,7 +14,15 @@ from pydantic import BaseModel, Field
 from chainatlas.graph.model import NODE_KINDS
 from chainatlas.graph.names import normalise
 from chainatlas.graph.store import GraphStore
-from chainatlas.queries.models import GraphNode, Source, node_from_props, to_sources
+from chainatlas.queries.models import (
+    RESERVED_REL_PROPS,
+    Basis,
+    GraphNode,
+    Source,
+    basis_of,
+    node_from_props,
+    to_sources,
+)
 from chainatlas.queries.search import SearchHit, search
 
 NODE_BY_ID = "MATCH (n:Node {id: $id}) RETURN properties(n) AS props"
@@ -42,7 +50,7 @@ NODE_RELATIONSHIPS = (
 """Which relationships does this node have, in either direction, and to what?"""
 
 
-class Relationship(BaseModel):
+class Relationship(Basis):
     """One relationship of a node, seen from that node."""
 
     type: str
@@ -131,6 +139,6 @@ def node_detail(store: GraphStore, node_id: str, *, cap: int = 2000,
             other_kind=r["other_kind"], other_name=r["other_name"],
             other_name_en=r["other_name_en"], role=props.get("role"),
             props={k: v for k, v in props.items()
-                   if k not in {"role", "source_docs", "source_quotes"} and v is not None},
-            sources=to_sources(props)))
+                   if k not in RESERVED_REL_PROPS and v is not None},
+            sources=to_sources(props), **basis_of(props)))
     return NodeDetail(node=nodes[node_id], relationships=rels, truncated=len(rows) > cap)

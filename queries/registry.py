@@ -37,8 +37,8 @@ class NamedQuery:
 
 NODES_BY_KIND = (
     "MATCH (n:Node) WHERE $kind IS NULL OR n.kind = $kind "
-    "RETURN n.id AS id, n.kind AS kind, n.name AS name, n.name_en AS name_en "
-    "ORDER BY kind, id LIMIT $limit"
+    "RETURN n.id AS id, n.kind AS kind, n.name AS name, n.name_en AS name_en, "
+    "n.basis AS basis ORDER BY kind, id LIMIT $limit"
 )
 """Which nodes are there (optionally of one kind)?"""
 
@@ -46,14 +46,15 @@ CHAIN_SEGMENTS = (
     "MATCH (s:Segment)-[:SEGMENT_OF]->(c:Chain {id: $chain}) "
     "OPTIONAL MATCH (a)-[:IN_SEGMENT]->(s) "
     "RETURN s.order AS order, s.id AS id, s.name AS name, s.stage AS stage, "
-    "count(a) AS actors ORDER BY order"
+    "s.basis AS basis, count(a) AS actors ORDER BY order"
 )
 """Which segments does a chain have, in order, with how many actors each?"""
 
 NEIGHBOURS = (
     "MATCH (n:Node {id: $id})-[r]-(m:Node) WHERE type(r) <> 'MENTIONS' "
     "RETURN type(r) AS type, startNode(r).id AS source, endNode(r).id AS target, "
-    "m.kind AS kind, m.name AS name ORDER BY type, target"
+    "r.basis AS basis, m.kind AS kind, m.name AS name, m.basis AS node_basis "
+    "ORDER BY type, target"
 )
 """What is directly connected to a node (documents left out)?"""
 

@@ -30,7 +30,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from chainatlas.graph.store import GraphStore
-from chainatlas.queries.models import Reason, Source, pair_sources
+from chainatlas.queries.models import Basis, Reason, Source, basis_of, pair_sources, weakest_basis
 
 WEIGHTS: dict[str, float] = {
     "partner": 5.0,
@@ -62,13 +62,14 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 
 _ROW = ("RETURN '{kind}' AS reason, o.id AS other, {via}.id AS via, {via}.name AS via_name, "
-        "{docs} AS docs, {quotes} AS quotes")
+        "{docs} AS docs, {quotes} AS quotes, [{bases}] AS bases")
 
 
 def _branch(kind: str, match: str, via: str = "v", rels: tuple[str, ...] = ("r1", "r2")) -> str:
     docs = " + ".join(f"coalesce({r}.source_docs, [])" for r in rels)
     quotes = " + ".join(f"coalesce({r}.source_quotes, [])" for r in rels)
-    return f"{match} " + _ROW.format(kind=kind, via=via, docs=docs, quotes=quotes)
+    bases = ", ".join(f"coalesce({r}.basis, 'stated')" for r in rels)
+    return f"{match} " + _ROW.format(kind=kind, via=via, docs=docs, quotes=quotes, bases=bases)
 
 
 _E = "MATCH (e:Enterprise {id: $id})"
@@ -117,7 +118,7 @@ PARENT_CHAINS = (
 """Which key chain belongs to which flagship chain?"""
 
 
-class RelatedEnterprise(BaseModel):
+class RelatedEnterprise(Basis):
     id: str
     name: str
     name_en: str | None = None
@@ -164,13 +165,16 @@ def related_enterprises(store: GraphStore, enterprise_id: str, *, chain: str | N
             old = by_other[r["other"]][key]
             old.sources = pair_sources([s.doc for s in old.sources] + list(r["docs"] or []),
                                        [s.quote for s in old.sources] + list(r["quotes"] or []))
+            # a reason is as strong as its best support; one support as its weakest link
+            new = weakest_basis(r["bases"] or [])
+            old.basis = old.basis if weakest_basis([old.basis, new]) == new else new
             continue
         zh, en = TEXTS[r["reason"]]
         via = r["via_name"] or r["via"] or ""
         by_other[r["other"]][key] = Reason(
             kind=r["reason"], text=zh.format(via=via), text_en=en.format(via=via),
             via=r["via"], via_name=r["via_name"], weight=WEIGHTS[r["reason"]],
-            sources=pair_sources(r["docs"], r["quotes"]))
+            sources=pair_sources(r["docs"], r["quotes"]), basis=weakest_basis(r["bases"] or []))
     by_other.pop(enterprise_id, None)
     info = {r["id"]: r for r in store.read(MEMBERSHIPS, {"ids": list(by_other)},
                                            timeout_ms=timeout_ms)} if by_other else {}
@@ -198,7 +202,8 @@ def related_enterprises(store: GraphStore, enterprise_id: str, *, chain: str | N
             id=oid, name=props.get("name") or oid, name_en=props.get("name_en"),
             local=props.get("local"), chains=chains, districts=districts,
             score=sum(WEIGHTS[k] for k in kinds), reasons=reason_list,
-            sources=pair_sources(props.get("source_docs"), props.get("source_quotes"))))
+            sources=pair_sources(props.get("source_docs"), props.get("source_quotes")),
+            **basis_of(props)))
     items.sort(key=lambda x: (-x.score, -len(x.reasons), x.id))
     return RelatedResult(enterprise=enterprise_id, name=me[0]["name"] or enterprise_id,
                          total=len(items), items=items[:limit])

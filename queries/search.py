@@ -1,14 +1,18 @@
 """Search any node by name, alias, English name, partial input or pinyin.
 
 Every node stores ``search_keys`` (lower-cased name, aliases, English name, pinyin and
-initials, see :mod:`chainatlas.graph.names`). The Cypher text finds candidates whose keys
-contain the input; Python ranks them exact > prefix > contains, and only when there are few
-hits adds fuzzy matches (difflib over every key).
+initials, see :mod:`chainatlas.graph.names`) and ``keyword_keys`` (its topic ``keywords``,
+not synonyms). The Cypher text finds candidates whose keys contain the input; Python ranks them
+exact > prefix > contains (names) > keyword, and only when there are few hits adds fuzzy
+matches (difflib over every name key). A node found only through a keyword is ranked below
+every node whose name, alias, English name or pinyin matches.
 
 >>> rank_key("zhongqi", ["中国重汽", "重汽", "zhongqi"], "sinotruk")
 (0, 'zhongqi')
 >>> rank_key("电工", ["山东电工电气集团"], "x")
 (2, '山东电工电气集团')
+>>> rank_key("创新药", ["生物药"], "biopharma", ["创新药"])
+(3, '创新药')
 """
 
 from __future__ import annotations
@@ -20,19 +24,21 @@ from pydantic import BaseModel, Field
 
 from chainatlas.graph.names import normalise
 from chainatlas.graph.store import GraphStore
-from chainatlas.queries.models import Source, pair_sources
+from chainatlas.queries.models import Basis, Source, basis_of, pair_sources
 
-MATCH_KINDS = ("exact", "prefix", "contains", "fuzzy")
+MATCH_KINDS = ("exact", "prefix", "contains", "keyword", "fuzzy")
 FUZZY_BELOW = 5
 """Fuzzy matches are added only when fewer than this many hits were found, none of them an
 exact or prefix match (a likely typo, not a short name)."""
 
 SEARCH_CANDIDATES = (
     "MATCH (n:Node) WHERE ($kind IS NULL OR n.kind = $kind) AND "
-    "(toLower(n.id) CONTAINS $q OR any(k IN n.search_keys WHERE k CONTAINS $q OR k CONTAINS $q2)) "
+    "(toLower(n.id) CONTAINS $q OR any(k IN n.search_keys WHERE k CONTAINS $q OR k CONTAINS $q2) "
+    "OR any(k IN coalesce(n.keyword_keys, []) WHERE k CONTAINS $q OR k CONTAINS $q2)) "
     "RETURN n.id AS id, n.kind AS kind, n.name AS name, n.name_en AS name_en, "
-    "n.aliases AS aliases, n.search_keys AS keys, n.source_docs AS docs, "
-    "n.source_quotes AS quotes LIMIT $cap"
+    "n.aliases AS aliases, n.search_keys AS keys, n.keyword_keys AS kw, n.source_docs AS docs, "
+    "n.source_quotes AS quotes, n.basis AS basis, n.basis_note AS basis_note, "
+    "n.reference AS reference LIMIT $cap"
 )
 """Which nodes (optionally of one kind) have a search key or id containing the input?"""
 
@@ -46,7 +52,8 @@ BY_IDS = (
     "UNWIND $ids AS nid MATCH (n:Node {id: nid}) "
     "RETURN n.id AS id, n.kind AS kind, n.name AS name, n.name_en AS name_en, "
     "n.aliases AS aliases, n.search_keys AS keys, n.source_docs AS docs, "
-    "n.source_quotes AS quotes"
+    "n.source_quotes AS quotes, n.basis AS basis, n.basis_note AS basis_note, "
+    "n.reference AS reference"
 )
 """These nodes, with what a search hit shows (the fuzzy winners)."""
 
@@ -54,7 +61,7 @@ KIND_ORDER = ["chain", "enterprise", "segment", "district", "platform", "park", 
               "agency", "project", "person", "policy", "metric", "document"]
 
 
-class SearchHit(BaseModel):
+class SearchHit(Basis):
     """One node found, with how it matched."""
 
     id: str
@@ -62,7 +69,8 @@ class SearchHit(BaseModel):
     name: str
     name_en: str | None = None
     aliases: list[str] = Field(default_factory=list)
-    match: str = Field(description="exact, prefix, contains or fuzzy")
+    match: str = Field(description="exact, prefix, contains (name, alias, English, pinyin), "
+                       "keyword (a topic word of the node, ranked lower) or fuzzy")
     matched: str = Field(description="the key that matched")
     score: float
     sources: list[Source] = Field(default_factory=list)
@@ -75,8 +83,10 @@ class SearchResult(BaseModel):
     items: list[SearchHit]
 
 
-def rank_key(q: str, keys: list[str], node_id: str) -> tuple[int, str] | None:
-    """Best match class (0 exact, 1 prefix, 2 contains) of ``q`` over a node's keys, or None."""
+def rank_key(q: str, keys: list[str], node_id: str,
+             keywords: list[str] | None = None) -> tuple[int, str] | None:
+    """Best match class (0 exact, 1 prefix, 2 contains) of ``q`` over a node's keys, else 3
+    when only one of its ``keywords`` keys contains it, or None."""
     best: tuple[int, str] | None = None
     q2 = q.replace(" ", "")
     for k in [*keys, node_id.lower()]:
@@ -93,6 +103,10 @@ def rank_key(q: str, keys: list[str], node_id: str) -> tuple[int, str] | None:
                 continue
             if best is None or rank < best[0]:
                 best = (rank, k)
+    if best is None:
+        for k in keywords or []:
+            if (q and q in k) or (q2 and q2 in k):
+                return (3, k)
     return best
 
 
@@ -102,7 +116,7 @@ def _hit(row: dict[str, Any], match: int, matched: str, ratio: float = 1.0) -> S
     return SearchHit(id=row["id"], kind=row["kind"], name=row.get("name") or row["id"],
                      name_en=row.get("name_en"), aliases=list(row.get("aliases") or []),
                      match=MATCH_KINDS[match], matched=matched, score=round(score, 3),
-                     sources=pair_sources(row.get("docs"), row.get("quotes")))
+                     sources=pair_sources(row.get("docs"), row.get("quotes")), **basis_of(row))
 
 
 def search(store: GraphStore, q: str, *, kind: str | None = None, limit: int = 20,
@@ -116,7 +130,7 @@ def search(store: GraphStore, q: str, *, kind: str | None = None, limit: int = 2
                       timeout_ms=timeout_ms)
     hits: dict[str, SearchHit] = {}
     for row in rows:
-        ranked = rank_key(nq, list(row.get("keys") or []), row["id"])
+        ranked = rank_key(nq, list(row.get("keys") or []), row["id"], list(row.get("kw") or []))
         if ranked is not None:
             hits[row["id"]] = _hit(row, ranked[0], ranked[1])
     sure = any(h.match in ("exact", "prefix") for h in hits.values())
@@ -133,6 +147,6 @@ def search(store: GraphStore, q: str, *, kind: str | None = None, limit: int = 2
             for row in store.read(BY_IDS, {"ids": list(winners)}, timeout_ms=timeout_ms):
                 key = winners[row["id"]]
                 ratio = difflib.SequenceMatcher(None, nq, key).ratio()
-                hits[row["id"]] = _hit(row, 3, key, ratio)
+                hits[row["id"]] = _hit(row, 4, key, ratio)
     items = sorted(hits.values(), key=lambda h: (-h.score, h.id))
     return SearchResult(query=q, kind=kind, total=len(items), items=items[:limit])

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from chainatlas.graph.model import REL_TYPES
 from chainatlas.graph.store import GraphStore
-from chainatlas.queries.models import GraphNode, node_from_props
+from chainatlas.queries.models import Basis, GraphNode, basis_of, node_from_props
 
 DOCUMENTS = "MATCH (d:Document) RETURN properties(d) AS props ORDER BY d.id"
 """Which source documents does the graph hold?"""
@@ -32,14 +32,16 @@ REL_CITATIONS = (
 NODES_CITING = (
     "MATCH (n:Node) WHERE $doc IN n.source_docs "
     "RETURN n.id AS id, n.kind AS kind, n.name AS name, n.source_docs AS docs, "
-    "n.source_quotes AS quotes ORDER BY kind, id"
+    "n.source_quotes AS quotes, n.basis AS basis, n.basis_note AS basis_note, "
+    "n.reference AS reference ORDER BY kind, id"
 )
 """Which nodes cite this document, with their quotes?"""
 
 RELS_CITING = (
     "MATCH (a:Node)-[r]->(b:Node) WHERE type(r) IN $types AND $doc IN r.source_docs "
     "RETURN a.id AS source, a.name AS source_name, type(r) AS type, b.id AS target, "
-    "b.name AS target_name, r.source_docs AS docs, r.source_quotes AS quotes "
+    "b.name AS target_name, r.source_docs AS docs, r.source_quotes AS quotes, "
+    "r.basis AS basis, r.basis_note AS basis_note, r.reference AS reference "
     "ORDER BY type, source, target"
 )
 """Which relationships cite this document, with their quotes?"""
@@ -47,7 +49,7 @@ RELS_CITING = (
 CITED_TYPES = [t for t in REL_TYPES if t != "MENTIONS"]
 
 
-class DocumentSummary(BaseModel):
+class DocumentSummary(Basis):
     id: str
     name: str
     issuer: str | None = None
@@ -58,14 +60,14 @@ class DocumentSummary(BaseModel):
     relationships: int = Field(0, description="relationships citing it")
 
 
-class NodeCitation(BaseModel):
+class NodeCitation(Basis):
     id: str
     kind: str
     name: str
     quotes: list[str]
 
 
-class RelCitation(BaseModel):
+class RelCitation(Basis):
     source: str
     source_name: str | None = None
     type: str
@@ -102,7 +104,8 @@ def list_documents(store: GraphStore, *, timeout_ms: int | None = None) -> list[
         out.append(DocumentSummary(id=p["id"], name=p.get("name") or p["id"],
                                    issuer=p.get("issuer"), date=_str(p.get("date")),
                                    number=p.get("number"), file=p.get("file"),
-                                   nodes=n[p["id"]], relationships=m[p["id"]]))
+                                   nodes=n[p["id"]], relationships=m[p["id"]],
+                                   **basis_of(p)))
     return out
 
 
@@ -121,11 +124,11 @@ def document_citations(store: GraphStore, doc: str, *,
     if props.get("date") is not None:
         props["date"] = str(props["date"])
     nodes = [NodeCitation(id=r["id"], kind=r["kind"], name=r["name"] or r["id"],
-                          quotes=_quotes(doc, r["docs"], r["quotes"]))
+                          quotes=_quotes(doc, r["docs"], r["quotes"]), **basis_of(r))
              for r in store.read(NODES_CITING, {"doc": doc}, timeout_ms=timeout_ms)]
     rels = [RelCitation(source=r["source"], source_name=r["source_name"], type=r["type"],
                         target=r["target"], target_name=r["target_name"],
-                        quotes=_quotes(doc, r["docs"], r["quotes"]))
+                        quotes=_quotes(doc, r["docs"], r["quotes"]), **basis_of(r))
             for r in store.read(RELS_CITING, {"doc": doc, "types": CITED_TYPES},
                                 timeout_ms=timeout_ms)]
     return DocumentCitations(document=node_from_props(props), nodes=nodes, relationships=rels)

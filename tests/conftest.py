@@ -46,7 +46,8 @@ def _props(kind: str, node_id: str, name: str, name_en: str | None = None,
     aliases = aliases or []
     props = {"kind": kind, "name": name, "aliases": aliases, "aliases_text": " ".join(aliases),
              "search_keys": search_keys(name, aliases, name_en),
-             "source_docs": [GEN_DOC], "source_quotes": [f"关于{name}"], **extra}
+             "source_docs": [GEN_DOC], "source_quotes": [f"关于{name}"], "basis": "stated",
+             **extra}
     if name_en:
         props["name_en"] = name_en
     return props
@@ -73,7 +74,8 @@ def build_generated(n_chains: int = 3, n_segments: int = 5, per_chain: int = 40)
 
     def rel(t: str, a: str, b: str, **props: Any) -> None:
         rels.setdefault(t, []).append({"src": a, "dst": b, "props": {
-            "source_docs": [GEN_DOC], "source_quotes": [f"{a}-{t}-{b}"], **props}})
+            "source_docs": [GEN_DOC], "source_quotes": [f"{a}-{t}-{b}"], "basis": "stated",
+            **props}})
 
     node("document", GEN_DOC, "生成文献", issuer="tests")
     node("district", "gcity", "生成市", level="city")
@@ -92,7 +94,8 @@ def build_generated(n_chains: int = 3, n_segments: int = 5, per_chain: int = 40)
         gen.segments[cid] = segs
         for s, sid in enumerate(segs):
             node("segment", sid, f"生成链{c}环节{s}", stage="upstream" if s < 2 else "downstream",
-                 order=s + 1, chain_id=cid, basis="domain")
+                 order=s + 1, chain_id=cid, basis="reference",
+                 reference="generated breakdown")
             rel("SEGMENT_OF", sid, cid)
             if s + 1 < n_segments:
                 rel("UPSTREAM_OF", sid, segs[s + 1])
@@ -181,7 +184,7 @@ def seed_store(falkor: Any) -> Any:
     """The embedded store holding the project's seeds."""
     from chainatlas.loaders.load import load
 
-    load(seeds_dir(), falkor)
+    load(seeds_dir(), falkor, sources_dir=Settings().sources_dir)  # quotes + spans
     return falkor
 
 
