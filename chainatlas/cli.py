@@ -93,7 +93,7 @@ def load(
 
 def _print_quote_check(checked: bool, sources_dir: Path) -> None:
     if checked:
-        console.print(f"every quote checked verbatim against {sources_dir}")
+        console.print(f"every quote checked against {sources_dir} (whitespace ignored)")
     else:
         console.print(f"[yellow]quotes not checked:[/yellow] no source documents at {sources_dir} "
                       "(set CHAINATLAS_SOURCES_DIR)")
