@@ -207,3 +207,34 @@ def test_audit_counts_by_basis(tmp_path: Path) -> None:
     assert base["reference"] == 2  # seg-a and its SEGMENT_OF
     text = CliRunner().invoke(app, ["audit", str(seeds)]).output
     assert "stated" in text and "UPSTREAM_OF" in text
+
+
+def test_search_finds_topic_keywords_below_names(client) -> None:
+    """创新药 finds the nodes named with it first, and 生物药 only through its keywords."""
+    body = client.get("/search", params={"q": "创新药", "limit": 50}).json()
+    hits = body["items"]
+    ids = [h["id"] for h in hits]
+    assert "biopharmaceuticals" in ids
+    bio = hits[ids.index("biopharmaceuticals")]
+    assert bio["match"] == "keyword" and bio["matched"] == "创新药"
+    named = [h for h in hits if h["match"] in ("exact", "prefix", "contains")]
+    assert named, "some node is named with 创新药 (e.g. 山东盛迪创新药物研发基地)"
+    assert all(h["score"] > bio["score"] for h in named)
+    assert ids.index("biopharmaceuticals") > max(ids.index(h["id"]) for h in named)
+    node = client.get("/nodes/biopharmaceuticals").json()["node"]
+    assert "创新药" not in node["aliases"] and "创新药" in node["keywords"]
+    # an alias that is a true synonym still finds the node by name
+    assert client.get("/search", params={"q": "生物药"}).json()["items"][0]["id"] == \
+        "biopharmaceuticals"
+
+
+@pytest.mark.parametrize(("word", "node", "wrong"), [
+    ("燃料电池", "fuel-cell-innovation-center", "hydrogen-energy"),
+    ("硅基微显示", "silicon-microdisplay-project", "new-display"),
+])
+def test_topic_words_no_longer_land_on_the_wrong_node(client, word: str, node: str,
+                                                      wrong: str) -> None:
+    hits = client.get("/search", params={"q": word}).json()["items"]
+    ids = [h["id"] for h in hits]
+    assert ids[0] == node, ids
+    assert hits[ids.index(wrong)]["match"] == "keyword"

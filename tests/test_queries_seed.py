@@ -142,6 +142,9 @@ def test_every_named_query_answers_its_example(seed_store: Any) -> None:
     from chainatlas.queries.registry import NAMED_QUERIES
 
     need(seed_store, "automobile", "byd", "integrated-circuits", "shizhong")
+    # the documents state no partnership or supply between two enterprises: the one such link
+    # the seeds held (小鸭集团 – 金百泽) was a study trip and was dropped (issue 9)
+    empty_on_seeds = {"gap-links"}
     empty = [q.name for q in NAMED_QUERIES.values()
              if not seed_store.read(q.cypher, {**q.defaults, **q.example})]
-    assert empty == []
+    assert sorted(empty) == sorted(empty_on_seeds)
