@@ -245,7 +245,10 @@ def _apply_gaps(store: GraphStore, chain_id: str, segments: list[SegmentInfo],
         if k["id"] in keys:
             kg = keys[k["id"]]
             k.update(status=kg.status, status_zh=kg.status_zh, reason=kg.explanation,
-                     reason_en=kg.explanation_en, derived=kg.derived, firms=kg.actors)
+                     reason_en=kg.explanation_en, derived=kg.derived, firms=kg.actors,
+                     sources=[x.model_dump() for x in kg.sources],
+                     evidence=[{"doc": x.doc, "quote": x.quote, "says": st.says}
+                               for st in kg.statements for x in st.sources])
     return report
 
 
