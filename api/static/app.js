@@ -153,7 +153,7 @@
     return api("/chains").then(function (d) {
       var all = items(d).map(function (c) {
         var parent = c.parent && typeof c.parent === "object" ? c.parent.id : c.parent;
-        return { id: c.id, name: c.name, name_en: c.name_en, tier: c.tier, parent: parent,
+        return { id: c.id, name: c.name, name_en: c.name_en, tier: c.tier, parent: parent, derived: !!c.derived,
           kind: "chain" };
       });
       chainsCache = all;
