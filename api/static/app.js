@@ -316,7 +316,7 @@
           if (seen[a.id]) { return; } seen[a.id] = 1;
           cards.appendChild(el("div", { className: "card" }, [el("h3", {}, [link(a)]),
             el("small", { text: (KIND_ZH[a.kind] || a.kind) + " · " + s.name +
-              (a.role === "leader" ? " · 链主 chain leader" : "") })]));
+              (a.role === "leader" ? " · 链主 chain leader" : "") + (a.local === false ? " · 外地 outside Jinan" : "") })]));
         });
       });
       (c.chain_actors || []).forEach(function (a) {
