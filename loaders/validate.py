@@ -15,7 +15,6 @@ from pydantic import BaseModel, ValidationError
 from chainatlas.graph.model import NODE_KINDS, REL_TYPES
 from chainatlas.loaders.schema import (
     SECTION_KIND,
-    PresenceIn,
     SECTIONS,
     ChainIn,
     DocumentIn,
@@ -23,6 +22,7 @@ from chainatlas.loaders.schema import (
     Link,
     LinkObj,
     MetricIn,
+    PresenceIn,
     RelationIn,
     SegmentIn,
     Source,

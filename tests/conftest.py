@@ -60,8 +60,9 @@ def build_generated(n_chains: int = 3, n_segments: int = 5, per_chain: int = 40)
     ``geC-I`` (I < 40): I < 15 in s0 (I=0 leads), 15 ≤ I < 30 in s1 (I=15 leads), 30..34 in s2
     (no leader), 35 in s3 alone, 36..39 outside Jinan (local=false) in s4; statements (PRESENCE
     from the city) say s2 is weak and s4 missing. So the statuses are covered, covered, weak
-    (the statement), covered (one local firm), gap (statement, no local firm). geC-36 supplies geC-35 (candidate for s2),
-    geC-37 partners with geC-35 (candidate for s3). Partners: I and I+1 for I % 10 == 0.
+    (the statement), covered (one local firm), gap (statement, no local firm). geC-36
+    supplies geC-35 (candidate for s2), geC-37 partners with geC-35 (no candidate: a
+    partnership alone is no segment-level reason). Partners: I and I+1 for I % 10 == 0.
     District ``gdI%4``; park ``gpC`` for I % 5 == 0; cluster ``gclC`` for I % 3 == 0; platform
     ``gpfC`` partners with geC-0 and geC-1. Key chain ``gk0`` under gc0 with 2 segments and
     two firms (one leader).

@@ -115,7 +115,8 @@ def gap_rows(cm: ChainMap) -> list[list[Any]]:
         quotes = [*s.evidence, *s.sources]
         srcs = "; ".join(dict.fromkeys(f"{x['doc']}: {x['quote']}" for x in quotes[:4])) or (
             "无文件出处（参考环节）no source (reference)" if s.basis == "reference" else "")
-        firms = [a for a in s.actors if a.kind in ("enterprise", "project") and a.local is not False]
+        firms = [a for a in s.actors
+                 if a.kind in ("enterprise", "project") and a.local is not False]
         rows.append([i, s.name, s.name_en or "", f"{STAGE_ZH.get(s.stage, s.stage)} {s.stage}",
                      _status_zh(s.status), " / ".join(x for x in (s.reason, s.reason_en) if x),
                      basis_label(s.basis, s.reference), s.firms,
