@@ -225,8 +225,10 @@ def coverage_line(cm: ChainMap) -> str:
 def _empty_text(seg: Any) -> str:
     if seg.status == "covered":
         return "文件称本地已有 · 企业未收录"
-    if seg.status in ("gap", "weak"):
-        return "文件称缺失或薄弱"
+    if seg.status == "gap":
+        return "文件称本地缺少"
+    if seg.status == "weak":
+        return "文件称薄弱 · 需引育"
     return "未掌握 · 无数据 (no data)"
 
 

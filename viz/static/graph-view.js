@@ -56,11 +56,13 @@
           ctx.restore();
           ctx.font = "bold 13px " + FONT;
           var rw = ctx.measureText(c.reference).width + 12;
-          ctx.fillStyle = "#fff"; ctx.fillRect(c.x, c.y - 26, rw, 22);
-          ctx.strokeStyle = c.refColour; ctx.setLineDash([2, 3]); ctx.strokeRect(c.x, c.y - 26, rw, 22);
+          /* the tag sits inside the column's foot, clear of the status badge above it */
+          var ry = c.y + c.h - 34;
+          ctx.fillStyle = "#fff"; ctx.fillRect(c.x + 12, ry, rw, 22);
+          ctx.strokeStyle = c.refColour; ctx.setLineDash([2, 3]); ctx.strokeRect(c.x + 12, ry, rw, 22);
           ctx.setLineDash([]);
           ctx.fillStyle = c.refColour; ctx.textAlign = "left"; ctx.textBaseline = "middle";
-          ctx.fillText(c.reference, c.x + 6, c.y - 15);
+          ctx.fillText(c.reference, c.x + 18, ry + 11);
         }
         if (c.badge) {
           ctx.font = "bold 14px " + FONT;
