@@ -483,7 +483,8 @@ def coverage_note(firms: int, documented: list[DocumentedCount]) -> tuple[str, s
         return (f"图谱收录本地企业{firms}家；文件未给出本链企业总数",
                 f"The graph holds {firms} local firm(s); the documents give no firm count for "
                 "this chain")
-    figs = "；".join(f"{d.indicator}{d.value:g}{d.unit or ''}" for d in documented
+    figs = "；".join(f"{d.indicator}{d.value:g}{d.unit or ''}"
+                    + (f"（{d.scope}）" if d.scope else "") for d in documented
                     if d.value is not None)
     figs_en = "; ".join(f"{d.indicator} {d.value:g}" for d in documented if d.value is not None)
     return (f"图谱收录本地企业{firms}家；文件所载：{figs}。未收录者为“未掌握”，不是缺链",
