@@ -167,6 +167,11 @@ REL_TYPES: dict[str, RelType] = {
         _r("APPLIES_TO", {"Policy"}, _CHAINISH | {"District"}, "适用", doc="policy for a chain"),
         _r("METRIC_OF", {"Metric"}, {"Chain", "District", "Segment", "Cluster", "Park"},
            "指标", doc="figure of a chain / district / the city"),
+        _r("PRESENCE", {"District"}, {"Segment", "Chain"}, "环节存在性",
+           ("says", "count", "note"),
+           "a statement (or a registry count) that a segment or key chain is present, weak or "
+           "missing in a district / the city: says present|weak|missing, count (firms, when "
+           "counted), basis stated / inferred / registry"),
         _r("MENTIONS", {"Document"}, _ANY, "提及", ("quote",), "document mentions a fact"),
     ]
 }

@@ -22,7 +22,9 @@ from chainatlas.loaders.schema import (
     Fact,
     LinkObj,
     MetricIn,
+    PresenceIn,
     SegmentIn,
+    SegmentKeywordsIn,
     Source,
     fact_of,
     fact_of_link,
@@ -194,6 +196,20 @@ def build_graph(seeds: SeedSet, texts: dict[str, str] | None = None,
         m = rel.model
         rels[m.type].append(_rel_row(m.from_, m.to, fact_of(m), index, rel.file, role=m.role,
                                      note=m.note))
+    seg_keywords: dict[str, list[str]] = defaultdict(list)
+    for ev in seeds.evidence:
+        m = ev.model
+        if isinstance(m, PresenceIn):  # (:District)-[:PRESENCE {says}]->(:Segment | :Chain)
+            rels["PRESENCE"].append(_rel_row(m.scope, m.segment, fact_of(m), index, ev.file,
+                                             says=m.says))
+        elif isinstance(m, SegmentKeywordsIn):
+            seg_keywords[m.segment] += [k for k in m.keywords if k not in seg_keywords[m.segment]]
+    for row in nodes.get("Segment", []):
+        if row["id"] in seg_keywords:
+            words = list(dict.fromkeys([*row["props"].get("keywords", []),
+                                        *seg_keywords[row["id"]]]))
+            row["props"]["keywords"] = words
+            row["props"]["keyword_keys"] = keyword_keys(words)
     for rel_type, rows in rels.items():
         for row in rows:
             file = row.pop("file")

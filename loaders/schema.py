@@ -228,6 +228,35 @@ class RelationIn(Strict):
     sources: list[Source] = []
 
 
+class PresenceIn(Strict):
+    """A document statement that a segment (or a key chain) exists, is weak or is missing in
+    Jinan or one district (``seeds/segment_evidence.yaml``, section ``presence``).
+
+    Becomes ``(:District {id: scope})-[:PRESENCE {says, basis, …}]->(:Segment|:Chain)``.
+
+    >>> PresenceIn(segment="ic-design", says="present",
+    ...            sources=[Source(doc="d", quote="q")]).scope
+    'jinan'
+    """
+
+    segment: Id = Field(description="a segment id, or a key / district chain id")
+    scope: Id = Field("jinan", description="district id the statement is about (default: city)")
+    says: Literal["present", "weak", "missing"]
+    basis: SeedBasis = "stated"
+    note: str | None = Field(None, description="for basis inferred: the reasoning")
+    reference: str | None = Field(None, description="for basis reference: where it comes from")
+    sources: list[Source] = []
+
+
+class SegmentKeywordsIn(Strict):
+    """Words that place a chain-level actor in a segment by its own name or tags
+    (section ``segment_keywords``): e.g. 制药 for 药品与医疗器械生产. Stored as the segment's
+    ``keywords``; a match is evidence with basis ``rule`` naming the word."""
+
+    segment: Id
+    keywords: list[Text]
+
+
 SECTIONS: dict[str, type[BaseModel]] = {
     "documents": DocumentIn,
     "districts": DistrictIn,
@@ -242,6 +271,8 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "policies": PolicyIn,
     "metrics": MetricIn,
     "relations": RelationIn,
+    "presence": PresenceIn,
+    "segment_keywords": SegmentKeywordsIn,
 }
 """Top-level keys of a seed file and the model of their items."""
 

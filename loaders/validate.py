@@ -22,6 +22,7 @@ from chainatlas.loaders.schema import (
     Link,
     LinkObj,
     MetricIn,
+    PresenceIn,
     RelationIn,
     SegmentIn,
     Source,
@@ -78,6 +79,8 @@ class SeedSet:
     items: list[Item] = field(default_factory=list)
     nodes: dict[str, Item] = field(default_factory=dict)
     relations: list[Item] = field(default_factory=list)
+    evidence: list[Item] = field(default_factory=list)
+    """``presence`` and ``segment_keywords`` items (seeds/segment_evidence.yaml)."""
     files: list[str] = field(default_factory=list)
     invalid: dict[str, str] = field(default_factory=dict)
     """Ids of items that failed validation, with their kind: links to them are not reported
@@ -169,7 +172,7 @@ def read_seeds(path: Path) -> tuple[SeedSet, list[SeedError]]:
                     if isinstance(raw, dict) and isinstance(raw.get("id"), str):
                         seeds.invalid[raw["id"]] = SECTION_KIND.get(section, "relation")
                     continue
-                kind = SECTION_KIND.get(section, "relation")
+                kind = EVIDENCE_SECTIONS.get(section) or SECTION_KIND.get(section, "relation")
                 item = Item(kind, obj, name, base, lines)
                 seeds.items.append(item)
                 if isinstance(obj, ChainIn):
@@ -245,6 +248,9 @@ def check_references(seeds: SeedSet) -> list[SeedError]:
         if item.kind == "relation":
             seeds.relations.append(item)
             continue
+        if item.kind in EVIDENCE_KINDS:
+            seeds.evidence.append(item)
+            continue
         first = seeds.nodes.get(item.model.id)
         if first is not None:
             err(item, ("id",), f"duplicate id {item.model.id!r} (first at {first.file}:"
@@ -269,7 +275,7 @@ def check_references(seeds: SeedSet) -> list[SeedError]:
 
     docs = {i for i, it in seeds.nodes.items() if it.kind == "document"}
     for item in seeds.items:
-        if item.kind == "relation":
+        if item.kind == "relation" or item.kind in EVIDENCE_KINDS:
             continue
         for sub, src in sources_with_paths(item):
             if src.doc not in docs:
@@ -306,7 +312,42 @@ def check_references(seeds: SeedSet) -> list[SeedError]:
 
     for rel in seeds.relations:
         _check_relation(rel, seeds, docs, err)
+    _check_evidence(seeds, docs, err)
     return errors
+
+
+EVIDENCE_SECTIONS = {"presence": "presence", "segment_keywords": "segment_keywords"}
+EVIDENCE_KINDS = frozenset(EVIDENCE_SECTIONS.values())
+
+
+def _check_evidence(seeds: SeedSet, docs: set[str], err) -> None:
+    """``presence``: a segment or key / district chain, a district scope, known documents,
+    one statement per (scope, segment); ``segment_keywords``: a segment."""
+    seen: dict[tuple[str, str], Item] = {}
+    for item in seeds.evidence:
+        m = item.model
+        target = seeds.nodes.get(m.segment)
+        if isinstance(m, PresenceIn):
+            if target is None or target.kind not in {"segment", "chain"}:
+                err(item, ("segment",), f"no segment or chain with id {m.segment!r}")
+            elif target.kind == "chain" and target.model.tier == "flagship":
+                err(item, ("segment",), f"{m.segment!r} is a flagship chain: state presence "
+                                        "of its segments or key chains")
+            scope = seeds.nodes.get(m.scope)
+            if scope is None or scope.kind != "district":
+                err(item, ("scope",), f"no district with id {m.scope!r}")
+            for i, s in enumerate(m.sources):
+                if s.doc not in docs:
+                    err(item, ("sources", i, "doc"), f"unknown document {s.doc!r}")
+            first = seen.get((m.scope, m.segment))
+            if first is not None:
+                err(item, ("segment",), f"a second statement about {m.segment!r} in "
+                    f"{m.scope!r} (first at {first.file}:{first.line('segment')}): one per "
+                    "scope and segment — put both quotes in one item's `sources`")
+            seen[(m.scope, m.segment)] = item
+            _check_basis(item, (), fact_of(m), err)
+        elif target is None or target.kind != "segment":
+            err(item, ("segment",), f"no segment with id {m.segment!r}")
 
 
 def _kinds(kinds: tuple[str, ...]) -> str:

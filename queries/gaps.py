@@ -1,18 +1,62 @@
-"""Chain gaps (缺链 / 弱链): each segment's status, its evidence and the firms to court.
+"""Chain gaps that tell the truth: each segment's status, its evidence and the firms to court.
 
-Status of a segment, counting only *local* actors (enterprises, platforms, projects … with an
-IN_SEGMENT link):
+The gap rule
+============
 
-* ``missing`` (缺链) — no local actor;
-* ``weak`` (弱链) — one local actor only, or none of them leads (链主, role ``leader``);
-* ``covered`` — two or more local actors, at least one leading.
+A segment's presence in Jinan (or one district, ``?district=``) is weighed on three kinds of
+evidence:
 
-"Local" means ``local`` is not false (platforms and projects count as local) — or, when a
-district scope is given, located in that district or one of its sub-districts (a city-level
-scope means all of Jinan, as without scope).
+1. **Local firms placed in the segment** — enterprises with ``IN_SEGMENT`` (any basis: stated,
+   inferred, or ``rule`` for registry firms), counted **once per firm**: a project counts for
+   its owner firm (``PROJECT_OF``); a project without an owner firm counts once itself.
+   Agencies, clusters, parks and platforms are *support*, never firms. "Local" means ``local``
+   is not false (and ``active`` is not false); with a district scope, located in that district
+   or one inside it. Firms outside Jinan are listed as ``others`` and marked 外地; they never
+   count. The count is made in the store (distinct firms, broken down by the firm's basis), so
+   thousands of registry firms (issue 14: ``basis: 'registry'``, placed by ``IN_SEGMENT`` with
+   basis ``rule``) fit in; document-named firms are listed, registry firms only counted.
+2. **Chain-level actors whose own facts place them in the segment** — an actor of the chain
+   (``IN_CHAIN``) whose own name or tags contain one of the segment's ``keywords``
+   (``seeds/segment_evidence.yaml``, ``segment_keywords``: e.g. 制药 → 药品与医疗器械生产);
+   listed with basis ``rule`` and the word matched.
+3. **Document statements** — ``(:District)-[:PRESENCE {says: present|weak|missing}]->(:Segment)``
+   from ``seeds/segment_evidence.yaml`` (the quote, its basis stated or inferred). A registry
+   import may add ``PRESENCE`` with basis ``registry`` and ``count``. At city scope the city's
+   statements apply, a district's "present" applies too (the district is in Jinan), and a
+   district's "weak"/"missing" applies to its own district chain groups. With a district scope,
+   only statements about that district (or one inside it) apply.
+
+Statuses, first match wins:
+
+=========  ========  ==============================================================
+status     中文       when
+=========  ========  ==============================================================
+gap        缺链       a statement says *missing* and the graph knows no local firm;
+                     or a registry count says none
+weak       弱链       a statement says *weak* (短板, 薄弱, 需引育); or says *missing*
+                     while the graph knows local firms
+covered    已有       a statement says *present*, or the graph knows ≥ 1 local firm
+unknown    未掌握     no evidence either way — "no data", never 缺链
+=========  ========  ==============================================================
+
+"Leader" (链主/龙头/领军) counts only where a link has role ``leader`` with basis ``stated``; it is
+shown, but a segment is never weak merely because no text names a leader, nor because the
+graph knows one firm only: the graph holds a few dozen firms of chains the documents count in
+hundreds (see ``coverage``), so a thin graph is not a thin chain.
+
+A chain's ``overall`` aggregates its reported segments (:func:`overall_of`): ``gap`` if any
+segment is a gap, else ``weak`` if any is weak, else ``covered`` if all are covered, else
+``unknown`` if none is covered, else ``partial`` (some covered, the rest unknown). A chain
+without segments of its own (a key chain) takes its own statement, else ``covered`` with local
+firms, else ``unknown``. Key chains are listed with their own status on the flagship's report.
+
+Every segment and key chain carries its ``basis`` (``reference`` segments are industry
+knowledge without a quote; key chains are ``derived`` until the official list of 34 replaces
+``seeds/key_chains.yaml``), and ``coverage`` puts the graph's local firms next to the counts the
+documents state (企业数量 metrics: 航空航天 195 家 …).
 
 Candidates (whom to court, 补链/强链/延链) are enterprises outside the scope that the graph
-already connects to the segment, each with its reasons and their sources. Reason weights:
+connects to the segment with at least one segment-level reason backed by a quote. Weights:
 
 =====================  ======  ==================================================
 reason                 weight  meaning
@@ -23,12 +67,8 @@ supplies_local         2       supplies a local firm of a segment this one feeds
 buys_from_local        1.5     buys from a local firm of a segment feeding this one
 =====================  ======  ==================================================
 
-Key chains (重点产业链) have their own segments that do not map onto their flagship's, so
-their actors do not fill the flagship's segments; instead the flagship's report lists each key
-chain with its own status (over all its actors, chain level and segments), and they count in
-the flagship's ``overall`` status. A chain without segments of its own (a flagship whose
-segments are all encoded under its key chains) reports its key chains' segments instead. The
-chain-level actors (IN_CHAIN without a segment) are listed as ``unplaced``.
+``partner_of_local`` alone is a firm-level reason, not a segment-level one: it adds to the
+score of a candidate but never makes one.
 """
 
 from __future__ import annotations
@@ -39,7 +79,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from chainatlas.graph.store import GraphStore
-from chainatlas.queries.models import Reason, Ref, Source, to_sources
+from chainatlas.queries.models import Reason, Ref, Source, basis_of, to_sources
 
 WEIGHTS: dict[str, float] = {
     "same_segment": 3.0,
@@ -47,31 +87,116 @@ WEIGHTS: dict[str, float] = {
     "supplies_local": 2.0,
     "buys_from_local": 1.5,
 }
-STATUS_ORDER = {"missing": 0, "weak": 1, "covered": 2}
+SEGMENT_REASONS = frozenset({"same_segment", "supplies_local", "buys_from_local"})
+STATUSES: tuple[str, ...] = ("gap", "weak", "covered", "unknown")
+STATUS_ORDER = {"gap": 0, "weak": 1, "unknown": 2, "covered": 3}
+OVERALL: tuple[str, ...] = (*STATUSES, "partial")
+STATUS_ZH = {"gap": "缺链", "weak": "弱链", "covered": "已有", "unknown": "未掌握",
+             "partial": "部分掌握"}
+STATUS_EN = {"gap": "gap", "weak": "weak", "covered": "covered", "unknown": "no data",
+             "partial": "partly known"}
+SAYS_STATUS = {"present": "covered", "weak": "weak", "missing": "gap"}
+FIRM_KINDS = frozenset({"enterprise", "project"})
+OUTSIDE_ZH = "外地"
 
 GAP_CHAIN = (
     "MATCH (c:Chain {id: $id}) OPTIONAL MATCH (k:Chain)-[:SUBCHAIN_OF]->(c) "
-    "RETURN properties(c) AS props, collect({id: k.id, name: k.name, name_en: k.name_en}) AS keys"
+    "RETURN properties(c) AS props, collect({id: k.id, name: k.name, name_en: k.name_en, "
+    "derived: k.derived, basis: k.basis, basis_note: k.basis_note, reference: k.reference, "
+    "docs: k.source_docs, quotes: k.source_quotes}) AS keys"
 )
 """Which chain is this, and which key chains does it have?"""
 
-GAP_SEGMENT_ACTORS = (
+GAP_CHAIN_DISTRICT = "MATCH (c:Chain {id: $id})-[:LOCATED_IN]->(d:District) RETURN d.id AS id"
+"""Which district does this (district) chain group belong to?"""
+
+GAP_SEGMENTS = (
     "MATCH (s:Segment) WHERE s.chain_id IN $chains "
-    "OPTIONAL MATCH (a:Node)-[r:IN_SEGMENT]->(s) "
-    "OPTIONAL MATCH (a)-[:LOCATED_IN]->(d:District) "
-    "RETURN s.chain_id AS chain, properties(s) AS segment, a.id AS actor_id, a.kind AS kind, "
-    "a.name AS name, a.name_en AS name_en, a.local AS local, properties(r) AS link, "
-    "d.id AS district"
+    "RETURN s.chain_id AS chain, properties(s) AS segment"
 )
-"""Which segments do these chains have, which actors sit in each, and where are they?"""
+"""Which segments do these chains have?"""
+
+GAP_SEGMENT_ACTORS = (
+    "MATCH (s:Segment)<-[r:IN_SEGMENT]-(a:Node) WHERE s.chain_id IN $chains "
+    "OPTIONAL MATCH (a)-[:PROJECT_OF]->(o:Enterprise) "
+    "WITH s, a, r, coalesce(o, a) AS f "
+    "WHERE coalesce(f.basis, 'stated') <> 'registry' "
+    "OPTIONAL MATCH (a)-[:LOCATED_IN]->(d:District) "
+    "WITH s, a, r, f, collect(d.id) AS ad "
+    "OPTIONAL MATCH (f)-[:LOCATED_IN]->(e:District) "
+    "WITH s, a, r, f, ad, collect(e.id) AS fd "
+    "RETURN s.id AS segment, f.id AS id, f.kind AS kind, f.name AS name, f.name_en AS name_en, "
+    "f.local AS local, f.location AS location, f.active AS active, f.basis AS node_basis, "
+    "collect({via: a.id, via_name: a.name, via_kind: a.kind, link: properties(r), "
+    "districts: ad + fd}) AS links"
+)
+"""Who sits in each segment of these chains (a project as its owner firm), and where?
+Registry firms are left out here: they are counted by :data:`GAP_SEGMENT_COUNTS`."""
+
+GAP_SEGMENT_COUNTS = (
+    "MATCH (s:Segment)<-[:IN_SEGMENT]-(a:Node) WHERE s.chain_id IN $chains "
+    "OPTIONAL MATCH (a)-[:PROJECT_OF]->(o:Enterprise) "
+    "WITH s, a, coalesce(o, a) AS f "
+    "WHERE (f:Enterprise OR f:Project) AND coalesce(f.active, true) "
+    "OPTIONAL MATCH (a)-[:LOCATED_IN]->(d:District) "
+    "WITH s, f, collect(d.id) AS ad "
+    "OPTIONAL MATCH (f)-[:LOCATED_IN]->(e:District) "
+    "WITH s, f, ad, collect(e.id) AS fd WITH s, f, ad + fd AS ds "
+    "WHERE ($scope IS NULL AND coalesce(f.local, true)) "
+    "OR any(x IN ds WHERE x IN coalesce($scope, [])) "
+    "RETURN s.id AS segment, coalesce(f.basis, 'stated') AS basis, count(DISTINCT f) AS firms"
+)
+"""How many distinct active local firms (a project counting for its owner) sit in each
+segment, by the firm's basis? ``$scope``: null for all of Jinan, else district ids."""
+
+GAP_CHAIN_FIRMS = (
+    "MATCH (x:Node)<-[:IN_SEGMENT|IN_CHAIN]-(a:Node) WHERE x.id IN $targets "
+    "OPTIONAL MATCH (a)-[:PROJECT_OF]->(o:Enterprise) "
+    "WITH a, coalesce(o, a) AS f "
+    "WHERE f:Enterprise AND coalesce(f.active, true) "
+    "OPTIONAL MATCH (a)-[:LOCATED_IN]->(d:District) "
+    "WITH f, collect(d.id) AS ad "
+    "OPTIONAL MATCH (f)-[:LOCATED_IN]->(e:District) "
+    "WITH f, ad, collect(e.id) AS fd WITH f, ad + fd AS ds "
+    "WHERE ($scope IS NULL AND coalesce(f.local, true)) "
+    "OR any(x IN ds WHERE x IN coalesce($scope, [])) "
+    "RETURN coalesce(f.basis, 'stated') AS basis, count(DISTINCT f) AS firms"
+)
+"""How many distinct active local enterprises does the graph hold in a chain (its chain level,
+key chains and segments), by basis?"""
 
 GAP_CHAIN_ACTORS = (
     "MATCH (a:Node)-[r:IN_CHAIN]->(c:Chain) WHERE c.id IN $chains "
-    "OPTIONAL MATCH (a)-[:LOCATED_IN]->(d:District) "
-    "RETURN c.id AS chain, a.id AS actor_id, a.kind AS kind, a.name AS name, "
-    "a.name_en AS name_en, a.local AS local, properties(r) AS link, d.id AS district"
+    "OPTIONAL MATCH (a)-[:PROJECT_OF]->(o:Enterprise) "
+    "WITH a, r, c, coalesce(o, a) AS f "
+    "OPTIONAL MATCH (f)-[:LOCATED_IN]->(d:District) "
+    "WITH a, r, c, f, collect(d.id) AS districts "
+    "OPTIONAL MATCH (s:Segment) WHERE s.chain_id IN $chains AND "
+    "any(k IN coalesce(s.keywords, []) WHERE f.name CONTAINS k OR "
+    "any(t IN coalesce(f.tags, []) WHERE t CONTAINS k)) "
+    "RETURN c.id AS chain, f.id AS id, f.kind AS kind, f.name AS name, f.name_en AS name_en, "
+    "f.local AS local, f.location AS location, f.active AS active, properties(r) AS link, "
+    "a.id AS via, a.name AS via_name, districts, "
+    "collect({segment: s.id, words: [k IN coalesce(s.keywords, []) WHERE f.name CONTAINS k OR "
+    "any(t IN coalesce(f.tags, []) WHERE t CONTAINS k)]}) AS placed"
 )
-"""Which actors belong to these chains at chain level (IN_CHAIN), and where are they?"""
+"""Which actors belong to these chains at chain level (a project as its owner firm), where are
+they, and which segments do their own name or tags place them in (segment keywords)?"""
+
+GAP_PRESENCE = (
+    "MATCH (d:District)-[p:PRESENCE]->(t:Node) WHERE t.id IN $targets "
+    "RETURN t.id AS target, d.id AS scope, d.name AS scope_name, d.level AS level, "
+    "properties(p) AS link"
+)
+"""What do documents (or registry counts) say about these segments' or key chains' presence,
+and about which district?"""
+
+GAP_FIRM_COUNTS = (
+    "MATCH (m:Metric)-[:METRIC_OF]->(c:Chain) WHERE c.id IN $chains AND m.unit = '家' "
+    "AND m.indicator CONTAINS '企业' "
+    "RETURN c.id AS chain, properties(m) AS metric"
+)
+"""How many firms do the documents count in these chains (企业数量 … 家)?"""
 
 GAP_FIRM_LINKS = (
     "MATCH (a:Enterprise)-[:IN_SEGMENT]->(s:Segment) WHERE s.chain_id IN $chains "
@@ -90,8 +215,7 @@ GAP_SEGMENT_SUPPORT = (
 )
 """Which platforms, parks, clusters or agencies serve each segment of these chains?
 
-They support a segment (中试平台, 园区 …) but do not fill it: a segment served only by a
-platform is still missing its firms, and the report says it has support.
+They support a segment (中试平台, 园区 …) but do not fill it.
 """
 
 SEGMENT_FLOWS = (
@@ -107,16 +231,51 @@ SUB_DISTRICTS = (
 """What level is this district, and which districts lie inside it?"""
 
 
+# -- models ---------------------------------------------------------------------------------
+
 class Evidence(BaseModel):
-    """A local actor of a segment, with the sources that put it there."""
+    """An actor of a segment (a firm counted once, or a support actor), with its sources."""
 
     id: str
     kind: str
     name: str
     name_en: str | None = None
     role: str | None = None
+    leader: bool = Field(False, description="a source calls it 链主/龙头/领军 (role leader, "
+                         "basis stated)")
+    local: bool | None = None
+    mark: str | None = Field(None, description="外地 for a firm outside Jinan")
+    location: str | None = None
+    basis: str = Field("stated", description="how its place in the segment is known")
+    basis_note: str | None = None
+    via: list[str] = Field(default_factory=list,
+                           description="its projects (or the link) that put it here")
     districts: list[str] = Field(default_factory=list)
     sources: list[Source] = Field(default_factory=list)
+
+
+class Statement(BaseModel):
+    """A document statement (or registry count) on a segment's presence in a scope."""
+
+    says: str = Field(description="present, weak or missing")
+    scope: str
+    scope_name: str | None = None
+    basis: str = "stated"
+    basis_note: str | None = None
+    count: int | None = None
+    sources: list[Source] = Field(default_factory=list)
+
+
+class Counts(BaseModel):
+    """Evidence counts of a segment."""
+
+    firms: int = Field(0, description="distinct active local firms (projects count for their "
+                       "owner), any basis")
+    by_basis: dict[str, int] = Field(default_factory=dict)
+    leaders: int = 0
+    support: int = 0
+    statements: int = 0
+    others: int = Field(0, description="firms outside the scope (外地)")
 
 
 class Candidate(BaseModel):
@@ -126,6 +285,7 @@ class Candidate(BaseModel):
     name: str
     name_en: str | None = None
     local: bool | None = None
+    mark: str | None = None
     location: str | None = None
     districts: list[str] = Field(default_factory=list)
     score: float
@@ -139,25 +299,60 @@ class SegmentGap(BaseModel):
     name_en: str | None = None
     stage: str | None = None
     order: int | None = None
-    status: str = Field(description="missing, weak or covered")
-    explanation: str
+    basis: str = Field("stated", description="stated, inferred or reference (industry "
+                       "knowledge, no quote)")
+    basis_note: str | None = None
+    reference: str | None = None
+    status: str = Field(description="gap, weak, covered or unknown")
+    status_zh: str
+    explanation: str = Field(description="the reason, 中文")
     explanation_en: str
-    evidence: list[Evidence] = Field(default_factory=list)
+    counts: Counts = Field(default_factory=Counts)
+    evidence: list[Evidence] = Field(default_factory=list,
+                                     description="local firms, each counted once")
+    statements: list[Statement] = Field(default_factory=list)
     others: list[Evidence] = Field(default_factory=list,
-                                   description="actors of the segment outside the scope")
+                                   description="firms of the segment outside the scope (外地)")
     candidates: list[Candidate] = Field(default_factory=list)
     support: list[Evidence] = Field(
         default_factory=list,
-        description="platforms, parks, clusters serving the segment (do not fill it)")
+        description="platforms, parks, clusters, agencies serving the segment (not firms)")
     sources: list[Source] = Field(default_factory=list)
 
 
 class KeyChainGap(BaseModel):
     id: str
     name: str
+    name_en: str | None = None
     status: str
-    actors: int
+    status_zh: str
+    explanation: str
+    explanation_en: str
+    derived: bool = False
+    basis: str = "stated"
+    actors: int = Field(0, description="local firms known")
     evidence: list[Evidence] = Field(default_factory=list)
+    statements: list[Statement] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=list)
+
+
+class DocumentedCount(BaseModel):
+    indicator: str
+    value: float | None = None
+    unit: str | None = None
+    year: int | None = None
+    scope: str | None = None
+    sources: list[Source] = Field(default_factory=list)
+
+
+class Coverage(BaseModel):
+    """How many local firms the graph holds against what the documents count."""
+
+    firms_in_graph: int
+    by_basis: dict[str, int] = Field(default_factory=dict)
+    documented: list[DocumentedCount] = Field(default_factory=list)
+    note: str
+    note_en: str
 
 
 class RankedCandidate(BaseModel):
@@ -171,224 +366,336 @@ class GapReport(BaseModel):
     """A chain's segments with status, evidence and candidates, plus a ranked to-do list."""
 
     chain: Ref
+    tier: str | None = None
+    derived: bool = False
     scope: str | None = Field(None, description="district id when scoped, else all of Jinan")
-    overall: str = Field(description="status of the chain as a whole, over all its local actors "
-                         "and its key chains' (missing / weak / covered)")
+    overall: str = Field(description="aggregate of the segments' statuses (overall_of): gap, "
+                         "weak, covered, unknown or partial")
+    overall_zh: str
+    rule: str = Field(description="the aggregation, in words")
     summary: dict[str, int]
+    coverage: Coverage
     segments: list[SegmentGap]
     key_chains: list[KeyChainGap] = Field(default_factory=list)
     unplaced: list[Evidence] = Field(default_factory=list)
     ranked: list[RankedCandidate] = Field(default_factory=list)
 
 
-def status_of(actors: list[Evidence]) -> str:
-    """Missing, weak or covered, from the local actors of a segment.
+# -- the rule -------------------------------------------------------------------------------
 
-    >>> status_of([])
-    'missing'
-    >>> e = Evidence(id="a", kind="enterprise", name="A", role="leader")
-    >>> status_of([e]), status_of([e, e.model_copy(update={"role": "member"})])
-    ('weak', 'covered')
+def status_of(firms: int, says: str | None = None) -> str:
+    """The status of a segment from its local firm count and the statement that applies.
+
+    >>> status_of(0), status_of(2), status_of(0, "present"), status_of(5, "weak")
+    ('unknown', 'covered', 'covered', 'weak')
+    >>> status_of(0, "missing"), status_of(1, "missing")
+    ('gap', 'weak')
     """
-    if not actors:
-        return "missing"
-    if len(actors) == 1 or not any(a.role == "leader" for a in actors):
+    if says == "missing":
+        return "gap" if firms == 0 else "weak"
+    if says == "weak":
         return "weak"
-    return "covered"
+    if says == "present" or firms > 0:
+        return "covered"
+    return "unknown"
 
 
-def _explain(status: str, n: int, support: int = 0) -> tuple[str, str]:
-    """The status in words.
+def overall_of(summary: dict[str, int]) -> str:
+    """A chain's status from its segments' counts (documented in the module docstring).
 
-    >>> _explain("missing", 0, 1)[0]
-    '缺链：本地尚无企业或项目在此环节（已有1个服务平台或载体）'
+    >>> overall_of({"gap": 1, "weak": 2, "covered": 3})
+    'gap'
+    >>> overall_of({"covered": 3, "unknown": 0}), overall_of({"covered": 1, "unknown": 2})
+    ('covered', 'partial')
+    >>> overall_of({"unknown": 2}), overall_of({})
+    ('unknown', 'unknown')
     """
-    if status == "missing" and support:
-        return (f"缺链：本地尚无企业或项目在此环节（已有{support}个服务平台或载体）",
-                f"Missing: no local firm or project in this segment "
-                f"({support} serving platform(s) or carrier(s))")
-    if status == "missing":
-        return "缺链：本地尚无企业、平台或项目", "Missing: no local enterprise, platform or project"
-    if status == "weak" and n == 1:
-        return "弱链：本地仅有一家主体", "Weak: only one local actor"
+    if summary.get("gap"):
+        return "gap"
+    if summary.get("weak"):
+        return "weak"
+    if not summary.get("covered"):
+        return "unknown"
+    return "partial" if summary.get("unknown") else "covered"
+
+
+OVERALL_RULE = ("缺链优先：任一环节缺链则为缺链，否则任一弱链则为弱链，全部已有则为已有，"
+                "无一已有则为未掌握，其余为部分掌握 / gap if any segment is a gap, else weak if "
+                "any is weak, else covered if all are covered, unknown if none is, else partial")
+
+
+def _quote(st: Statement | None) -> str:
+    if st is None or not st.sources:
+        return ""
+    q = st.sources[0].quote
+    return f"“{q if len(q) <= 40 else q[:39] + '…'}”"
+
+
+def explain(status: str, n: int, st: Statement | None = None, *, leaders: int = 0,
+            support: int = 0, basis: str = "stated") -> tuple[str, str]:
+    """The reason for a status, in Chinese and English.
+
+    >>> explain("unknown", 0, support=1)[0]
+    '未掌握：图谱暂无本地企业，也无文件表述（不等于缺链；已有1个服务平台或载体）'
+    >>> explain("covered", 3, leaders=1)[1]
+    'Covered: the graph holds 3 local firm(s), 1 named leader(s)'
+    """
+    scope_zh = "" if st is None or st.scope == "jinan" else f"（{st.scope_name or st.scope}）"
+    registry = st is not None and st.basis == "registry"
+    who = "企业登记数据" if registry else "文件"
+    who_en = "registry data" if registry else "a document"
+    if status == "gap":
+        return (f"缺链：{who}称本地缺少此环节{scope_zh}{_quote(st)}",
+                f"Gap: {who_en} says the segment is missing locally")
+    if status == "weak" and st is not None and st.says == "missing":
+        return (f"弱链：{who}称此环节缺失或短板{_quote(st)}，图谱另有本地企业{n}家",
+                f"Weak: {who_en} says the segment is short; the graph holds {n} local firm(s)")
     if status == "weak":
-        return (f"弱链：本地有{n}家主体但无链主企业",
-                f"Weak: {n} local actors but no chain leader")
-    return f"已覆盖：本地有{n}家主体且有链主", f"Covered: {n} local actors including a leader"
+        return (f"弱链：{who}称此环节薄弱或需引育{scope_zh}{_quote(st)}",
+                f"Weak: {who_en} says the segment is weak or needs firms brought in")
+    if status == "covered" and st is not None and st.says == "present":
+        extra = f"；图谱收录本地企业{n}家" if n else ""
+        return (f"已有：{who}称本地已有此环节{scope_zh}{_quote(st)}{extra}",
+                f"Covered: {who_en} says the segment exists locally"
+                + (f"; the graph holds {n} local firm(s)" if n else ""))
+    if status == "covered":
+        lead = f"，其中链主/龙头{leaders}家" if leaders else ""
+        return (f"已有：图谱收录本地企业{n}家{lead}",
+                f"Covered: the graph holds {n} local firm(s)"
+                + (f", {leaders} named leader(s)" if leaders else ""))
+    ref = "；参考环节（行业常识，无文件出处）" if basis == "reference" else ""
+    ref_en = "; a reference segment (industry knowledge, no source)" if basis == "reference" else ""
+    sup = f"；已有{support}个服务平台或载体" if support else ""
+    sup_en = f"; {support} serving platform(s) or carrier(s)" if support else ""
+    return (f"未掌握：图谱暂无本地企业，也无文件表述（不等于缺链{ref}{sup}）",
+            f"No data: the graph holds no local firm and no statement (not a gap{ref_en}{sup_en})")
+
+
+def coverage_note(firms: int, documented: list[DocumentedCount]) -> tuple[str, str]:
+    """The coverage sentence shown next to every gap view.
+
+    >>> coverage_note(3, [DocumentedCount(indicator="企业数量", value=195, unit="家")])[0]
+    '图谱收录本地企业3家；文件所载：企业数量195家。未收录者为“未掌握”，不是缺链'
+    >>> coverage_note(2, [])[1]
+    'The graph holds 2 local firm(s); the documents give no firm count for this chain'
+    """
+    if not documented:
+        return (f"图谱收录本地企业{firms}家；文件未给出本链企业总数",
+                f"The graph holds {firms} local firm(s); the documents give no firm count for "
+                "this chain")
+    figs = "；".join(f"{d.indicator}{d.value:g}{d.unit or ''}"
+                    + (f"（{d.scope}）" if d.scope else "") for d in documented
+                    if d.value is not None)
+    figs_en = "; ".join(f"{d.indicator} {d.value:g}" for d in documented if d.value is not None)
+    return (f"图谱收录本地企业{firms}家；文件所载：{figs}。未收录者为“未掌握”，不是缺链",
+            f"The graph holds {firms} local firm(s); the documents count {figs_en}. Firms not "
+            "in the graph are unknown, not absent")
+
+
+# -- the report -----------------------------------------------------------------------------
+
+def _scope_of(store: GraphStore, district: str | None,
+              timeout_ms: int | None) -> set[str] | None:
+    if not district:
+        return None
+    d = store.read(SUB_DISTRICTS, {"id": district}, timeout_ms=timeout_ms)
+    if d and d[0]["level"] != "city":
+        return {district, *d[0]["children"]}
+    return None
+
+
+def _applies(st: Statement, level: str | None, scope: set[str] | None,
+             own_district: str | None) -> bool:
+    """Does a statement about ``st.scope`` apply to the report's scope?"""
+    if scope is not None:
+        return st.scope in scope
+    if level in ("city", "province"):
+        return True
+    return st.says == "present" or st.scope == own_district
+
+
+def _pick(statements: list[Statement]) -> Statement | None:
+    """The statement that decides: the narrowest scope wins; among equals, the worst says."""
+    if not statements:
+        return None
+    rank = {"missing": 0, "weak": 1, "present": 2}
+    return sorted(statements, key=lambda s: (s.scope == "jinan", rank.get(s.says, 3)))[0]
+
+
+def _leader(link: dict[str, Any]) -> bool:
+    return link.get("role") == "leader" and (link.get("basis") or "stated") == "stated"
 
 
 def gap_report(store: GraphStore, chain_id: str, *, district: str | None = None,
                candidates_per_segment: int = 10,
                timeout_ms: int | None = None) -> GapReport | None:
-    """Where is this chain missing or weak (in Jinan or one district), who is there, and
-    which firms outside does the graph know that could fill each segment?"""
+    """Where is this chain present, weak, missing or unknown (in Jinan or one district), on
+    what evidence, and which firms outside does the graph know that could fill each segment?"""
     rows = store.read(GAP_CHAIN, {"id": chain_id}, timeout_ms=timeout_ms)
     if not rows:
         return None
     cprops = rows[0]["props"]
     keys = [k for k in rows[0]["keys"] if k.get("id")]
     chains = [chain_id, *(k["id"] for k in keys)]
-    scope: set[str] | None = None
-    if district:
-        d = store.read(SUB_DISTRICTS, {"id": district}, timeout_ms=timeout_ms)
-        if d and d[0]["level"] != "city":
-            scope = {district, *d[0]["children"]}
+    scope = _scope_of(store, district, timeout_ms)
+    own_district = next((r["id"] for r in store.read(
+        GAP_CHAIN_DISTRICT, {"id": chain_id}, timeout_ms=timeout_ms)), None)
 
-    def is_local(local: Any, districts: set[str]) -> bool:
+    def is_local(local: Any, districts: set[str] | list[str]) -> bool:
         if scope is None:
             return local is not False
-        return bool(districts & scope)
+        return bool(set(districts) & scope)
 
-    # -- actors per segment ------------------------------------------------------------
     seg_props: dict[str, dict[str, Any]] = {}
     seg_chain: dict[str, str] = {}
-    actor_rows: dict[tuple[str, str], dict[str, Any]] = {}
-    for r in store.read(GAP_SEGMENT_ACTORS, {"chains": chains}, timeout_ms=timeout_ms):
-        sid = r["segment"]["id"]
-        seg_props[sid], seg_chain[sid] = r["segment"], r["chain"]
-        if r["actor_id"]:
-            row = actor_rows.setdefault((sid, r["actor_id"]), {**r, "districts": set()})
-            if r["district"]:
-                row["districts"].add(r["district"])
-    local_of: dict[str, list[Evidence]] = defaultdict(list)
-    other_of: dict[str, list[Evidence]] = defaultdict(list)
-    local_ids: dict[str, set[str]] = defaultdict(set)
-    for (sid, aid), r in actor_rows.items():
-        link = r["link"] or {}
-        ev = Evidence(id=aid, kind=r["kind"], name=r["name"] or aid, name_en=r["name_en"],
-                      role=link.get("role"), districts=sorted(r["districts"]),
-                      sources=to_sources(link))
-        if is_local(r["local"], r["districts"]):
-            local_of[sid].append(ev)
-            local_ids[sid].add(aid)
-        else:
-            other_of[sid].append(ev)
+    for r in store.read(GAP_SEGMENTS, {"chains": chains}, timeout_ms=timeout_ms):
+        seg_props[r["segment"]["id"]] = r["segment"]
+        seg_chain[r["segment"]["id"]] = r["chain"]
 
+    # -- 1. actors placed in segments (firms once, support apart) ---------------------------
+    local_of: dict[str, dict[str, Evidence]] = defaultdict(dict)
+    other_of: dict[str, dict[str, Evidence]] = defaultdict(dict)
     support_of: dict[str, dict[str, Evidence]] = defaultdict(dict)
+    for r in store.read(GAP_SEGMENT_ACTORS, {"chains": chains}, timeout_ms=timeout_ms):
+        sid, links = r["segment"], r["links"]
+        districts = sorted({d for lk in links for d in lk["districts"] or []})
+        via = [lk["via_name"] or lk["via"] for lk in links if lk["via"] != r["id"]]
+        best = min(links, key=lambda lk: 0 if _leader(lk["link"] or {}) else 1)
+        link = best["link"] or {}
+        ev = Evidence(id=r["id"], kind=r["kind"] or "other", name=r["name"] or r["id"],
+                      name_en=r["name_en"], role=link.get("role"),
+                      leader=any(_leader(lk["link"] or {}) for lk in links),
+                      local=r["local"], location=r["location"], via=via, districts=districts,
+                      sources=[s for lk in links for s in to_sources(lk["link"])],
+                      **{k: v for k, v in basis_of(link).items() if k != "reference"})
+        if ev.kind not in FIRM_KINDS:
+            support_of[sid][ev.id] = ev
+        elif r["active"] is not False and is_local(r["local"], districts):
+            local_of[sid][ev.id] = ev
+        else:
+            if r["local"] is False:
+                ev.mark = OUTSIDE_ZH
+            other_of[sid][ev.id] = ev
     for r in store.read(GAP_SEGMENT_SUPPORT, {"chains": chains}, timeout_ms=timeout_ms):
-        if r["id"] not in local_ids[r["segment"]]:
-            support_of[r["segment"]][r["id"]] = Evidence(
+        if r["id"] not in local_of[r["segment"]]:
+            support_of[r["segment"]].setdefault(r["id"], Evidence(
                 id=r["id"], kind=r["kind"], name=r["name"] or r["id"], name_en=r["name_en"],
-                sources=to_sources(r["link"] or {}))
+                sources=to_sources(r["link"] or {}), **{
+                    k: v for k, v in basis_of(r["link"]).items() if k != "reference"}))
 
-    # -- candidates --------------------------------------------------------------------
-    flows = store.read(SEGMENT_FLOWS, {"chains": chains}, timeout_ms=timeout_ms)
-    feeds: dict[str, set[str]] = defaultdict(set)  # s -> segments s is upstream of
-    fed_by: dict[str, set[str]] = defaultdict(set)
-    for f in flows:
-        feeds[f["source"]].add(f["target"])
-        fed_by[f["target"]].add(f["source"])
-    cands: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)  # seg -> id -> info
+    counts_of: dict[str, dict[str, int]] = defaultdict(dict)
+    for r in store.read(GAP_SEGMENT_COUNTS, {"chains": chains,
+                                             "scope": sorted(scope) if scope else None},
+                        timeout_ms=timeout_ms):
+        counts_of[r["segment"]][r["basis"]] = int(r["firms"])
 
-    def add(seg: str, cid: str, info: dict[str, Any], reason: Reason) -> None:
-        if cid in local_ids[seg]:
-            return
-        c = cands[seg].setdefault(cid, {**info, "reasons": {}})
-        c["districts"] |= info["districts"]
-        key = (reason.kind, reason.via)
-        if key not in c["reasons"]:
-            c["reasons"][key] = reason
-
-    seg_name = {sid: p.get("name") or sid for sid, p in seg_props.items()}
-    for (sid, aid), r in actor_rows.items():
-        if r["kind"] != "enterprise" or aid in local_ids[sid]:
+    # -- 2. chain-level actors, and those whose own name or tags place them in a segment ---
+    chain_level: dict[str, dict[str, Evidence]] = defaultdict(dict)
+    for r in store.read(GAP_CHAIN_ACTORS, {"chains": chains}, timeout_ms=timeout_ms):
+        link = r["link"] or {}
+        local = r["active"] is not False and is_local(r["local"], r["districts"])
+        ev = chain_level[r["chain"]].get(r["id"])
+        if ev is None:
+            ev = Evidence(id=r["id"], kind=r["kind"] or "other", name=r["name"] or r["id"],
+                          name_en=r["name_en"], role=link.get("role"), leader=_leader(link),
+                          local=r["local"], location=r["location"],
+                          mark=OUTSIDE_ZH if r["local"] is False else None,
+                          districts=sorted(set(r["districts"])), sources=to_sources(link),
+                          via=[r["via_name"]] if r["via"] != r["id"] else [],
+                          **{k: v for k, v in basis_of(link).items() if k != "reference"})
+            chain_level[r["chain"]][r["id"]] = ev
+        if ev.kind not in FIRM_KINDS or not local:
             continue
-        where = "济南以外" if scope is None else "辖区以外"
-        add(sid, aid, {"name": r["name"] or aid, "name_en": r["name_en"], "local": r["local"],
-                       "location": None, "districts": set(r["districts"])},
-            Reason(kind="same_segment", via=sid, weight=WEIGHTS["same_segment"],
-                   text=f"已在“{seg_name[sid]}”环节，位于{where}",
-                   text_en=f"Already in segment {seg_name[sid]}, outside "
-                   + ("Jinan" if scope is None else "the district"),
-                   sources=to_sources(r["link"])))
-    link_rows = store.read(GAP_FIRM_LINKS, {"chains": chains}, timeout_ms=timeout_ms)
-    firm_districts: dict[str, set[str]] = defaultdict(set)
-    for r in link_rows:
-        if r["district"]:
-            firm_districts[r["id"]].add(r["district"])
-    for r in link_rows:
-        sid, firm = r["segment"], r["firm"]
-        if firm not in local_ids[sid] or is_local(r["local"], firm_districts[r["id"]]):
-            continue  # only links of local firms, to firms outside the scope
-        info = {"name": r["name"] or r["id"], "name_en": r["name_en"], "local": r["local"],
-                "location": r["location"], "districts": set(firm_districts[r["id"]])}
-        src = to_sources(r["link"])
-        fname = r["firm_name"] or firm
-        if r["type"] == "PARTNERS_WITH":
-            add(sid, r["id"], info, Reason(
-                kind="partner_of_local", via=firm, weight=WEIGHTS["partner_of_local"],
-                text=f"与本环节本地企业{fname}有合作", text_en=f"Partner of local firm {fname}",
-                sources=src))
-        elif r["start"] == r["id"]:  # candidate supplies the local firm: fills upstream
-            for up in fed_by[sid]:
-                add(up, r["id"], info, Reason(
-                    kind="supplies_local", via=firm, weight=WEIGHTS["supplies_local"],
-                    text=f"向下游本地企业{fname}供货", text_en=f"Supplies local firm {fname} "
-                    "downstream", sources=src))
-        else:  # the local firm supplies the candidate: extends the chain downstream
-            for down in feeds[sid]:
-                add(down, r["id"], info, Reason(
-                    kind="buys_from_local", via=firm, weight=WEIGHTS["buys_from_local"],
-                    text=f"采购上游本地企业{fname}的产品", text_en=f"Buys from local firm "
-                    f"{fname} upstream", sources=src))
+        for p in r["placed"]:
+            sid = p.get("segment")
+            if not sid or sid not in seg_props or ev.id in local_of[sid]:
+                continue
+            words = "、".join(p.get("words") or [])
+            local_of[sid][ev.id] = ev.model_copy(update={
+                "basis": "rule", "basis_note": f"名称或标签含“{words}” / name or tags contain "
+                f"{words!r} (segment keywords)", "leader": False})
+            counts_of[sid]["rule"] = counts_of[sid].get("rule", 0) + 1
 
-    # -- assemble ----------------------------------------------------------------------
+    # -- 3. statements ------------------------------------------------------------------------
+    statements_of: dict[str, list[Statement]] = defaultdict(list)
+    applying_of: dict[str, list[Statement]] = defaultdict(list)
+    targets = [*seg_props, *(k["id"] for k in keys), chain_id]
+    for r in store.read(GAP_PRESENCE, {"targets": targets}, timeout_ms=timeout_ms):
+        link = r["link"] or {}
+        st = Statement(says=link.get("says") or "present", scope=r["scope"],
+                       scope_name=r["scope_name"], count=link.get("count"),
+                       sources=to_sources(link), **{
+                           k: v for k, v in basis_of(link).items() if k != "reference"})
+        statements_of[r["target"]].append(st)
+        if _applies(st, r["level"], scope, own_district):
+            applying_of[r["target"]].append(st)
+
+    # -- candidates ----------------------------------------------------------------------------
+    cands = _candidates(store, chains, seg_props, local_of, other_of, scope, is_local,
+                        timeout_ms)
+
+    # -- assemble segments -----------------------------------------------------------------------
     segments: list[SegmentGap] = []
     own = any(seg_chain[sid] == chain_id for sid in seg_props)
     for sid, p in seg_props.items():
         if own and seg_chain[sid] != chain_id:
             continue  # a chain with segments of its own reports those; else its key chains'
-        ev = sorted(local_of[sid], key=lambda e: (e.role != "leader", e.kind, e.id))
-        status = status_of(ev)
+        ev = sorted(local_of[sid].values(), key=lambda e: (not e.leader, e.kind, e.id))
+        by_basis = dict(counts_of[sid])
+        n = sum(by_basis.values())
+        st = _pick(applying_of[sid])
+        status = status_of(n, st.says if st else None)
         support = sorted(support_of[sid].values(), key=lambda e: (e.kind, e.id))
-        zh, en = _explain(status, len(ev), len(support))
-        clist = []
-        for cid, c in cands[sid].items():
-            reasons = sorted(c["reasons"].values(), key=lambda x: (-x.weight, x.kind))
-            score = sum(max(r.weight for r in reasons if r.kind == k)
-                        for k in {r.kind for r in reasons})
-            clist.append(Candidate(id=cid, name=c["name"], name_en=c["name_en"],
-                                   local=c["local"], location=c["location"],
-                                   districts=sorted(c["districts"]), score=score,
-                                   reasons=reasons))
-        clist.sort(key=lambda c: (-c.score, c.id))
+        leaders = sum(1 for e in ev if e.leader)
+        zh, en = explain(status, n, st, leaders=leaders, support=len(support),
+                         basis=p.get("basis") or "stated")
+        clist = sorted(cands[sid], key=lambda c: (-c.score, c.id))
         segments.append(SegmentGap(
-            id=sid, chain=seg_chain[sid], name=seg_name[sid], name_en=p.get("name_en"),
-            stage=p.get("stage"), order=p.get("order"), status=status, explanation=zh,
-            explanation_en=en, evidence=ev, others=sorted(other_of[sid], key=lambda e: e.id),
+            id=sid, chain=seg_chain[sid], name=p.get("name") or sid, name_en=p.get("name_en"),
+            stage=p.get("stage"), order=p.get("order"), status=status,
+            status_zh=STATUS_ZH[status], explanation=zh, explanation_en=en,
+            counts=Counts(firms=n, by_basis=by_basis, leaders=leaders, support=len(support),
+                          statements=len(statements_of[sid]), others=len(other_of[sid])),
+            evidence=ev, statements=statements_of[sid],
+            others=sorted(other_of[sid].values(), key=lambda e: e.id),
             candidates=clist[:candidates_per_segment], support=support,
-            sources=to_sources(p)))
+            sources=to_sources(p), **basis_of(p)))
     chain_rank = {c: i for i, c in enumerate(chains)}
     segments.sort(key=lambda s: (chain_rank.get(s.chain, 0),
                                  s.order if s.order is not None else 10_000, s.id))
 
-    # -- key chains and chain-level actors -----------------------------------------------
-    chain_level: dict[str, dict[str, Evidence]] = defaultdict(dict)
-    local_flag: dict[str, Any] = {}
-    for r in store.read(GAP_CHAIN_ACTORS, {"chains": chains}, timeout_ms=timeout_ms):
-        ev = chain_level[r["chain"]].get(r["actor_id"])
-        if ev is None:
-            link = r["link"] or {}
-            ev = Evidence(id=r["actor_id"], kind=r["kind"], name=r["name"] or r["actor_id"],
-                          name_en=r["name_en"], role=link.get("role"), sources=to_sources(link))
-            chain_level[r["chain"]][r["actor_id"]] = ev
-            local_flag[r["actor_id"]] = r["local"]
-        if r["district"] and r["district"] not in ev.districts:
-            ev.districts.append(r["district"])
-
+    # -- key chains --------------------------------------------------------------------------
     def local_chain_actors(cid: str) -> list[Evidence]:
         return [e for e in chain_level[cid].values()
-                if is_local(local_flag.get(e.id), set(e.districts))]
+                if e.kind in FIRM_KINDS and is_local(e.local, e.districts)]
 
     key_gaps = []
     for k in sorted(keys, key=lambda k: k["id"]):
-        actors = {e.id: e for e in local_chain_actors(k["id"])}
-        for sid in seg_props:
-            if seg_chain[sid] == k["id"]:
-                actors.update({e.id: e for e in local_of[sid]})
-        ev = sorted(actors.values(), key=lambda e: (e.role != "leader", e.id))
-        key_gaps.append(KeyChainGap(id=k["id"], name=k["name"] or k["id"], status=status_of(ev),
-                                    actors=len(ev), evidence=ev))
+        firms = {e.id: e for e in local_chain_actors(k["id"])}
+        k_segs = [s for s in seg_props if seg_chain[s] == k["id"]]
+        for sid in k_segs:
+            firms.update(local_of[sid])
+        ev = sorted(firms.values(), key=lambda e: (not e.leader, e.id))
+        st = _pick(applying_of[k["id"]])
+        if k_segs and st is None:
+            ss = [s.status for s in segments if s.chain == k["id"]] or [
+                status_of(sum(counts_of[s].values()),
+                          (_pick(applying_of[s]).says if applying_of[s] else None))
+                for s in k_segs]
+            kstatus = overall_of({x: ss.count(x) for x in STATUSES})
+            zh, en = (f"{STATUS_ZH[kstatus]}：按本链各环节汇总",
+                      f"{STATUS_EN[kstatus].capitalize()}: from its segments")
+        else:
+            kstatus = status_of(len(ev), st.says if st else None)
+            zh, en = explain(kstatus, len(ev), st, leaders=sum(1 for e in ev if e.leader))
+        key_gaps.append(KeyChainGap(
+            id=k["id"], name=k["name"] or k["id"], name_en=k.get("name_en"), status=kstatus,
+            status_zh=STATUS_ZH[kstatus], explanation=zh, explanation_en=en,
+            derived=bool(k.get("derived")), basis=k.get("basis") or "stated", actors=len(ev),
+            evidence=ev, statements=statements_of[k["id"]],
+            sources=[Source(doc=d, quote=q) for d, q in
+                     zip(k.get("docs") or [], k.get("quotes") or [], strict=False)]))
+
     placed = {e.id for s in segments for e in s.evidence}
     unplaced = sorted((e for e in local_chain_actors(chain_id) if e.id not in placed),
                       key=lambda e: e.id)
@@ -396,18 +703,127 @@ def gap_report(store: GraphStore, chain_id: str, *, district: str | None = None,
               for s in segments if s.status != "covered" for c in s.candidates]
     ranked.sort(key=lambda r: (STATUS_ORDER[r.status], -r.candidate.score, r.segment,
                                r.candidate.id))
-    summary = {k: sum(1 for s in segments if s.status == k) for k in STATUS_ORDER}
-    everyone: dict[str, Evidence] = {e.id: e for c in chains for e in local_chain_actors(c)}
-    for sid in seg_props:
-        everyone.update({e.id: e for e in local_of[sid]})
+    summary = {k: sum(1 for s in segments if s.status == k) for k in STATUSES}
+    if segments:
+        overall = overall_of(summary)
+    elif key_gaps:
+        ks = [k.status for k in key_gaps]
+        overall = overall_of({x: ks.count(x) for x in STATUSES})
+    else:
+        st = _pick(applying_of[chain_id])
+        overall = status_of(len(local_chain_actors(chain_id)), st.says if st else None)
     return GapReport(
-        overall=status_of(list(everyone.values())),
         chain=Ref(id=chain_id, kind="chain", name=cprops.get("name") or chain_id,
-                  name_en=cprops.get("name_en"), sources=to_sources(cprops)),
-        scope=district if scope is not None else None, summary=summary, segments=segments,
-        key_chains=key_gaps, unplaced=unplaced, ranked=ranked)
+                  name_en=cprops.get("name_en"), sources=to_sources(cprops),
+                  **basis_of(cprops)),
+        tier=cprops.get("tier"), derived=bool(cprops.get("derived")),
+        scope=district if scope is not None else None, overall=overall,
+        overall_zh=STATUS_ZH[overall], rule=OVERALL_RULE, summary=summary,
+        coverage=chain_coverage(store, chain_id, chains, [*seg_props], scope,
+                                timeout_ms=timeout_ms),
+        segments=segments, key_chains=key_gaps, unplaced=unplaced, ranked=ranked)
 
 
+def chain_coverage(store: GraphStore, chain_id: str, chains: list[str], segments: list[str],
+                   scope: set[str] | None = None, *,
+                   timeout_ms: int | None = None) -> Coverage:
+    """Local firms the graph holds in a chain (chain level, key chains, segments; by basis)
+    against the firm counts the documents state for it."""
+    by_basis = {r["basis"]: int(r["firms"]) for r in store.read(
+        GAP_CHAIN_FIRMS, {"targets": [*chains, *segments],
+                          "scope": sorted(scope) if scope else None}, timeout_ms=timeout_ms)}
+    documented = []
+    for r in store.read(GAP_FIRM_COUNTS, {"chains": [chain_id]}, timeout_ms=timeout_ms):
+        m = r["metric"]
+        if m.get("metric_kind") == "target":
+            continue
+        documented.append(DocumentedCount(indicator=m.get("indicator") or "", value=m.get("value"),
+                                          unit=m.get("unit"), year=m.get("year"),
+                                          scope=m.get("scope"), sources=to_sources(m)))
+    documented.sort(key=lambda d: (-(d.value or 0), d.indicator))
+    n = sum(by_basis.values())
+    zh, en = coverage_note(n, documented)
+    return Coverage(firms_in_graph=n, by_basis=by_basis, documented=documented, note=zh,
+                    note_en=en)
+
+
+def _candidates(store: GraphStore, chains: list[str], seg_props: dict[str, dict[str, Any]],
+                local_of: dict[str, dict[str, Evidence]], other_of: dict[str, dict[str, Evidence]],
+                scope: set[str] | None, is_local: Any,
+                timeout_ms: int | None) -> dict[str, list[Candidate]]:
+    """Firms outside the scope with a segment-level reason backed by a quote."""
+    flows = store.read(SEGMENT_FLOWS, {"chains": chains}, timeout_ms=timeout_ms)
+    feeds: dict[str, set[str]] = defaultdict(set)
+    fed_by: dict[str, set[str]] = defaultdict(set)
+    for f in flows:
+        feeds[f["source"]].add(f["target"])
+        fed_by[f["target"]].add(f["source"])
+    cands: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+
+    def add(seg: str, cid: str, info: dict[str, Any], reason: Reason) -> None:
+        if cid in local_of[seg] or not reason.sources:
+            return
+        c = cands[seg].setdefault(cid, {**info, "reasons": {}})
+        c["districts"] |= info["districts"]
+        c["reasons"].setdefault((reason.kind, reason.via), reason)
+
+    seg_name = {sid: p.get("name") or sid for sid, p in seg_props.items()}
+    where = "济南以外" if scope is None else "辖区以外"
+    for sid, others in other_of.items():
+        for e in others.values():
+            if e.kind != "enterprise":
+                continue
+            add(sid, e.id, {"name": e.name, "name_en": e.name_en, "local": e.local,
+                            "location": e.location, "districts": set(e.districts)},
+                Reason(kind="same_segment", via=sid, weight=WEIGHTS["same_segment"],
+                       basis=e.basis,
+                       text=f"已在“{seg_name[sid]}”环节，位于{where}",
+                       text_en=f"Already in segment {seg_name[sid]}, outside "
+                       + ("Jinan" if scope is None else "the district"), sources=e.sources))
+    link_rows = store.read(GAP_FIRM_LINKS, {"chains": chains}, timeout_ms=timeout_ms)
+    firm_districts: dict[str, set[str]] = defaultdict(set)
+    for r in link_rows:
+        if r["district"]:
+            firm_districts[r["id"]].add(r["district"])
+    for r in link_rows:
+        sid, firm = r["segment"], r["firm"]
+        if firm not in local_of[sid] or is_local(r["local"], firm_districts[r["id"]]):
+            continue  # only links of local firms, to firms outside the scope
+        info = {"name": r["name"] or r["id"], "name_en": r["name_en"], "local": r["local"],
+                "location": r["location"], "districts": set(firm_districts[r["id"]])}
+        src = to_sources(r["link"])
+        b = basis_of(r["link"])["basis"]
+        fname = r["firm_name"] or firm
+        if r["type"] == "PARTNERS_WITH":
+            add(sid, r["id"], info, Reason(
+                kind="partner_of_local", via=firm, weight=WEIGHTS["partner_of_local"], basis=b,
+                text=f"与本环节本地企业{fname}有合作", text_en=f"Partner of local firm {fname}",
+                sources=src))
+        elif r["start"] == r["id"]:
+            for up in fed_by[sid]:
+                add(up, r["id"], info, Reason(
+                    kind="supplies_local", via=firm, weight=WEIGHTS["supplies_local"], basis=b,
+                    text=f"向下游本地企业{fname}供货", text_en=f"Supplies local firm {fname} "
+                    "downstream", sources=src))
+        else:
+            for down in feeds[sid]:
+                add(down, r["id"], info, Reason(
+                    kind="buys_from_local", via=firm, weight=WEIGHTS["buys_from_local"],
+                    basis=b, text=f"采购上游本地企业{fname}的产品",
+                    text_en=f"Buys from local firm {fname} upstream", sources=src))
+    out: dict[str, list[Candidate]] = defaultdict(list)
+    for sid, by_id in cands.items():
+        for cid, c in by_id.items():
+            reasons = sorted(c["reasons"].values(), key=lambda x: (-x.weight, x.kind))
+            if not any(r.kind in SEGMENT_REASONS for r in reasons):
+                continue  # a partnership alone says nothing about the segment
+            score = sum(max(r.weight for r in reasons if r.kind == k)
+                        for k in {r.kind for r in reasons})
+            out[sid].append(Candidate(
+                id=cid, name=c["name"], name_en=c["name_en"], local=c["local"],
+                mark=OUTSIDE_ZH if c["local"] is False else None, location=c["location"],
+                districts=sorted(c["districts"]), score=score, reasons=reasons))
+    return out
 
 
 class ChainGapSummary(BaseModel):
@@ -415,18 +831,41 @@ class ChainGapSummary(BaseModel):
 
     chain: Ref
     tier: str | None = None
+    derived: bool = False
     overall: str
+    overall_zh: str
     summary: dict[str, int]
-    missing: list[Ref] = Field(default_factory=list, description="missing segments")
-    weak: list[Ref] = Field(default_factory=list, description="weak segments")
+    gap: list[Ref] = Field(default_factory=list, description="gap segments (缺链)")
+    weak: list[Ref] = Field(default_factory=list, description="weak segments (弱链)")
+    unknown: list[Ref] = Field(default_factory=list, description="segments without data (未掌握)")
+    key_chains: dict[str, str] = Field(default_factory=dict,
+                                       description="key chain id → status")
+    coverage: Coverage
     candidates: int = Field(0, description="firms to court across its segments")
+
+
+def summarise(rep: GapReport, tier: str | None = None) -> ChainGapSummary:
+    """The overview row of one chain's report (the same statuses, nothing recomputed)."""
+
+    def refs(status: str) -> list[Ref]:
+        return [Ref(id=s.id, kind="segment", name=s.name, name_en=s.name_en,
+                    sources=s.sources, basis=s.basis, basis_note=s.basis_note,
+                    reference=s.reference) for s in rep.segments if s.status == status]
+
+    return ChainGapSummary(
+        chain=rep.chain, tier=tier or rep.tier, derived=rep.derived, overall=rep.overall,
+        overall_zh=rep.overall_zh, summary=rep.summary, gap=refs("gap"), weak=refs("weak"),
+        unknown=refs("unknown"), key_chains={k.id: k.status for k in rep.key_chains},
+        coverage=rep.coverage,
+        candidates=len({k.id for s in rep.segments for k in s.candidates}))
 
 
 def gap_overview(store: GraphStore, *, tier: str | None = "flagship", district: str | None = None,
                  timeout_ms: int | None = None) -> list[ChainGapSummary]:
-    """Which chains have the most missing and weak segments (in Jinan, or one district)?
+    """Which chains have the most gap and weak segments (in Jinan, or one district)?
 
-    One :func:`gap_report` per chain of the tier, ordered by missing, then weak segments.
+    One :func:`gap_report` per chain of the tier (so the overview never disagrees with a
+    chain's own report), ordered by gap, then weak, then unknown segments.
     """
     from chainatlas.queries.chains import list_chains
 
@@ -434,18 +873,8 @@ def gap_overview(store: GraphStore, *, tier: str | None = "flagship", district: 
     for c in list_chains(store, tier, timeout_ms=timeout_ms):
         rep = gap_report(store, c.id, district=district, candidates_per_segment=50,
                          timeout_ms=timeout_ms)
-        if rep is None:
-            continue
-
-        def refs(status: str, rep: GapReport = rep) -> list[Ref]:
-            return [Ref(id=s.id, kind="segment", name=s.name, name_en=s.name_en,
-                        sources=s.sources) for s in rep.segments if s.status == status]
-
-        out.append(ChainGapSummary(
-            chain=Ref(id=c.id, kind="chain", name=c.name, name_en=c.name_en, sources=c.sources),
-            tier=c.tier, overall=rep.overall, summary=rep.summary,
-            missing=refs("missing"), weak=refs("weak"),
-            candidates=len({k.id for s in rep.segments for k in s.candidates})))
-    out.sort(key=lambda g: (-g.summary.get("missing", 0), -g.summary.get("weak", 0),
-                            g.chain.id))
+        if rep is not None:
+            out.append(summarise(rep, c.tier))
+    out.sort(key=lambda g: (-g.summary.get("gap", 0), -g.summary.get("weak", 0),
+                            -g.summary.get("unknown", 0), g.chain.id))
     return out

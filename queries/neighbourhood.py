@@ -25,7 +25,10 @@ MAX_DEPTH = 3
 HUB_DEGREE = 40
 """Nodes with more relationships than this are not expanded beyond (see module docstring)."""
 DEFAULT_KINDS: tuple[str, ...] = tuple(k for k in NODE_KINDS if k != "document")
-DEFAULT_REL_TYPES: tuple[str, ...] = tuple(t for t in REL_TYPES if t != "MENTIONS")
+DEFAULT_REL_TYPES: tuple[str, ...] = tuple(
+    t for t in REL_TYPES if t not in {"MENTIONS", "PRESENCE"})
+"""Every type but MENTIONS and PRESENCE (citations and presence statements are evidence about
+a node, not links between actors; ask for them by name)."""
 
 HOP = (
     "UNWIND $frontier AS fid MATCH (a:Node {id: fid}) "

@@ -58,9 +58,11 @@ def build_generated(n_chains: int = 3, n_segments: int = 5, per_chain: int = 40)
 
     Per chain ``gcC``: segments ``gcC-s0..s4`` feeding each other in order. Enterprises
     ``geC-I`` (I < 40): I < 15 in s0 (I=0 leads), 15 ≤ I < 30 in s1 (I=15 leads), 30..34 in s2
-    (no leader), 35 in s3 alone, 36..39 outside Jinan (local=false) in s4. So the statuses are
-    covered, covered, weak, weak, missing. geC-36 supplies geC-35 (candidate for s2),
-    geC-37 partners with geC-35 (candidate for s3). Partners: I and I+1 for I % 10 == 0.
+    (no leader), 35 in s3 alone, 36..39 outside Jinan (local=false) in s4; statements (PRESENCE
+    from the city) say s2 is weak and s4 missing. So the statuses are covered, covered, weak
+    (the statement), covered (one local firm), gap (statement, no local firm). geC-36
+    supplies geC-35 (candidate for s2), geC-37 partners with geC-35 (no candidate: a
+    partnership alone is no segment-level reason). Partners: I and I+1 for I % 10 == 0.
     District ``gdI%4``; park ``gpC`` for I % 5 == 0; cluster ``gclC`` for I % 3 == 0; platform
     ``gpfC`` partners with geC-0 and geC-1. Key chain ``gk0`` under gc0 with 2 segments and
     two firms (one leader).
@@ -83,7 +85,7 @@ def build_generated(n_chains: int = 3, n_segments: int = 5, per_chain: int = 40)
     for i, d in enumerate(districts):
         node("district", d, f"生成区{i}", level="district")
         rel("LOCATED_IN", d, "gcity")
-    gen = Generated(GraphData(), [], {}, [], ["covered", "covered", "weak", "weak", "missing"],
+    gen = Generated(GraphData(), [], {}, [], ["covered", "covered", "weak", "covered", "gap"],
                     districts, {d: [] for d in districts})
     for c in range(n_chains):
         cid = f"gc{c}"
@@ -141,6 +143,9 @@ def build_generated(n_chains: int = 3, n_segments: int = 5, per_chain: int = 40)
                 rel("MEMBER_OF", eid, f"gcl{c}")
             if i % 10 == 0 and i + 1 < per_chain:
                 rel("PARTNERS_WITH", eid, f"ge{c}-{i + 1}")
+        # document statements: s2 is weak, s4 is missing in the city (its firms are 外地)
+        rel("PRESENCE", "gcity", segs[2], says="weak")
+        rel("PRESENCE", "gcity", segs[4], says="missing")
         rel("SUPPLIES", f"ge{c}-36", f"ge{c}-35", product="部件")
         rel("PARTNERS_WITH", f"ge{c}-37", f"ge{c}-35")
         rel("PARTNERS_WITH", f"gpf{c}", f"ge{c}-0")

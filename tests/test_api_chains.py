@@ -40,16 +40,19 @@ def test_ic_gaps_done_when(client: Any) -> None:
     assert r.status_code == 200 and body["chain"]["id"] == "integrated-circuits"
     assert body["segments"]
     for s in body["segments"]:
-        assert s["status"] in {"missing", "weak", "covered"}
-        assert "evidence" in s and "candidates" in s and s["sources"]
+        assert s["status"] in {"gap", "weak", "covered", "unknown"}
+        assert s["explanation"] and s["explanation_en"] and s["basis"]
+        assert "evidence" in s and "candidates" in s and (s["sources"] or s["basis"] == "reference")
         for e in s["evidence"]:
             assert e["sources"]
 
 
 def test_gaps_generated(gen_client: Any) -> None:
     body = gen_client.get("/chains/gc0/gaps").json()
-    assert [s["status"] for s in body["segments"]] == ["covered", "covered", "weak", "weak",
-                                                       "missing"]
+    assert [s["status"] for s in body["segments"]] == ["covered", "covered", "weak", "covered",
+                                                       "gap"]
+    assert body["coverage"]["firms_in_graph"] == 36 + 2  # local firms of gc0 and its key chain
+    assert body["coverage"]["documented"][0]["value"] == 40
     scoped = gen_client.get("/chains/生成链0/gaps", params={"district": "生成区1"}).json()
     assert scoped["scope"] == "gd1"
     r = gen_client.get("/chains/gc0/gaps", params={"district": "nowhere"})
@@ -71,13 +74,13 @@ def test_gap_overview_of_the_flagship_chains(client: Any) -> None:
     rows = r.json()
     flagship = client.get("/chains", params={"tier": "flagship"}).json()
     assert {g["chain"]["id"] for g in rows} == {c["id"] for c in flagship}
-    key = [(-g["summary"]["missing"], -g["summary"]["weak"], g["chain"]["id"]) for g in rows]
-    assert key == sorted(key)  # most missing segments first
+    key = [(-g["summary"]["gap"], -g["summary"]["weak"], -g["summary"]["unknown"],
+            g["chain"]["id"]) for g in rows]
+    assert key == sorted(key)  # most gap segments first
     for g in rows:
-        gaps = client.get(f"/chains/{g['chain']['id']}/gaps").json()
-        assert g["summary"] == gaps["summary"]
-        assert len(g["missing"]) == g["summary"]["missing"]
+        assert len(g["gap"]) == g["summary"]["gap"]
+        assert len(g["unknown"]) == g["summary"]["unknown"]
     assert client.get("/gaps", params={"district": "nowhere"}).status_code == 422
     scoped = client.get("/gaps", params={"district": "市中区"}).json()
-    assert sum(g["summary"]["missing"] for g in scoped) >= sum(
-        g["summary"]["missing"] for g in rows)  # a district has fewer local firms than the city
+    assert sum(g["summary"]["covered"] for g in scoped) <= sum(
+        g["summary"]["covered"] for g in rows)  # a district holds fewer firms than the city

@@ -38,15 +38,23 @@ def test_build_brief(loaded, tmp_path):
     assert gaps.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM for Excel
     rows = list(csv.reader(gaps.open(encoding="utf-8-sig")))
     assert rows[0][1].startswith("环节")
-    assert any(r[4].startswith("缺链") for r in rows[1:])
+    assert any(r[4].startswith("未掌握") for r in rows[1:])
+    assert not any(r[4].startswith("缺链") for r in rows[1:])
+    header = rows[0]
+    for r in rows[1:]:  # every row: status, reason, basis, sources (or says it has none)
+        assert r[header.index("状态 Status")] and r[header.index("说明 Reason")]
+        assert r[header.index("依据 Basis")] and r[header.index("来源 Sources")]
+    fab = next(r for r in rows[1:] if r[1] == "晶圆制造")
+    assert fab[header.index("依据 Basis")].startswith("参考 reference")
     actors = list(csv.reader((tmp_path / "integrated-circuits-actors.csv")
                              .open(encoding="utf-8-sig")))
     assert actors[1][0] == "天岳先进" and actors[1][5] == "链主"  # leaders first
     wb = load_workbook(tmp_path / "integrated-circuits.xlsx")
     assert wb.sheetnames[0].startswith("缺链")
+    assert "覆盖 Coverage" in wb.sheetnames and "重点产业链 Key chains" in wb.sheetnames
     assert wb.worksheets[0]["B2"].value
     deck = Presentation(str(tmp_path / "integrated-circuits-brief.pptx"))
-    assert len(deck.slides) in (5, 6)  # 6 with the results-and-figures slide
+    assert len(deck.slides) in (5, 6, 7)  # + results-and-figures, + key chains slides
     texts = " ".join(sh.text_frame.text for s in deck.slides for sh in s.shapes
                      if sh.has_text_frame)
     assert "集成电路产业链招商图谱" in texts and "来源 Sources" in texts
@@ -80,7 +88,7 @@ def test_brief_has_results_and_figures(seed_store, tmp_path):
     wb = load_workbook(tmp_path / "automobile.xlsx")
     assert "指标 Figures" in wb.sheetnames
     deck = Presentation(str(tmp_path / "automobile-brief.pptx"))
-    assert len(deck.slides) == 6
+    assert len(deck.slides) == 7  # title, results, map, gaps, key chains, actors, sources
     second = " ".join(sh.text_frame.text for sh in deck.slides[1].shapes if sh.has_text_frame)
     assert "概况与指标" in second and "建设成果" in second
     cells = [c.text for sh in deck.slides[1].shapes if sh.has_table

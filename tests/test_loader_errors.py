@@ -218,3 +218,63 @@ enterprises:
 """
     _, errors = read_seeds(_write(tmp_path, {"good.yaml": GOOD, "e.yaml": text}))
     assert [(e.line, e.field) for e in errors] == [(4, "enterprises[0].colour")]
+
+
+PRESENCE_BAD = """\
+presence:
+  - segment: auto-parts
+    says: present
+    sources: [{doc: jinan-2026-plan, quote: 动力电池等零部件}]
+  - segment: auto-parts
+    says: weak
+    sources: [{doc: jinan-2026-plan, quote: 零部件}]
+  - segment: automobile
+    says: present
+    sources: [{doc: jinan-2026-plan, quote: 汽车}]
+  - segment: nowhere
+    scope: atlantis
+    says: missing
+    sources: [{doc: jinan-2026-plan, quote: 汽车}]
+  - segment: auto-vehicles
+    says: maybe
+  - segment: auto-vehicles
+    says: weak
+    basis: inferred
+    sources: [{doc: jinan-2026-plan, quote: 整车}]
+segment_keywords:
+  - segment: sinotruk
+    keywords: [重汽]
+"""
+
+
+def test_presence_statements_are_checked(tmp_path: Path) -> None:
+    """segment_evidence.yaml: segment, scope, one statement per scope, says, inferred note."""
+    d = _write(tmp_path, {"good.yaml": GOOD, "evidence.yaml": PRESENCE_BAD})
+    _, errors = read_seeds(d)
+    got = {(Path(e.file).name, e.line, e.field) for e in errors}
+    assert got == {
+        ("evidence.yaml", 5, "presence[1].segment"),  # a second statement on auto-parts
+        ("evidence.yaml", 8, "presence[2].segment"),  # a flagship chain
+        ("evidence.yaml", 11, "presence[3].segment"),  # no such segment
+        ("evidence.yaml", 12, "presence[3].scope"),  # no such district
+        ("evidence.yaml", 16, "presence[4].says"),
+        ("evidence.yaml", 17, "presence[5].note"),  # inferred without its reasoning
+        ("evidence.yaml", 22, "segment_keywords[0].segment"),  # an enterprise, not a segment
+    }, errors
+
+
+def test_presence_becomes_a_relationship(tmp_path: Path) -> None:
+    d = _write(tmp_path, {"good.yaml": GOOD, "evidence.yaml": PRESENCE_BAD.split(
+        "  - segment: auto-parts\n    says: weak")[0] + "segment_keywords:\n"
+        "  - segment: auto-vehicles\n    keywords: [重汽]\n"})
+    store = FalkorStore(tmp_path / "db")
+    try:
+        load(d, store)
+        rows = store.read("MATCH (d:District)-[p:PRESENCE]->(s:Segment) RETURN d.id AS d, "
+                          "s.id AS s, p.says AS says, p.basis AS basis, p.source_quotes AS q")
+        assert rows == [{"d": "jinan", "s": "auto-parts", "says": "present", "basis": "stated",
+                         "q": ["动力电池等零部件"]}]
+        kw = store.read("MATCH (s:Segment {id: 'auto-vehicles'}) RETURN s.keywords AS k")
+        assert kw[0]["k"] == ["重汽"]
+    finally:
+        store.close()

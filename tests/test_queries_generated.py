@@ -27,38 +27,47 @@ def test_gap_statuses_and_candidates(generated_store: Any, generated: Any) -> No
         assert rep is not None
         assert [s.id for s in rep.segments] == generated.segments[cid]
         assert [s.status for s in rep.segments] == generated.expected_status
-        assert rep.summary == {"missing": 1, "weak": 2, "covered": 2}
-        assert rep.overall == "covered"
+        assert rep.summary == {"gap": 1, "weak": 1, "covered": 3, "unknown": 0}
+        assert rep.overall == "gap" == gaps.overall_of(rep.summary)
         c = cid[2:]
         s0, _, s2, s3, s4 = rep.segments
         assert s0.evidence[0].id == f"ge{c}-0" and s0.evidence[0].role == "leader"
-        assert len(s0.evidence) == 15 + 1  # 15 firms and the project
+        assert len(s0.evidence) == 15 + 1  # 15 firms and the project (no owner firm)
+        assert s0.counts.firms == 16 and s0.counts.leaders == 1
+        assert s4.counts.firms == 0 and s4.counts.others == 4
+        assert all(e.mark == "外地" for e in s4.others)
+        assert s2.statements[0].says == "weak" and s4.statements[0].says == "missing"
         assert all(e.sources for s in rep.segments for e in s.evidence)
         assert {x.id for x in s4.candidates} == {f"ge{c}-{i}" for i in range(36, 40)}
         assert all(r.kind == "same_segment" for x in s4.candidates for r in x.reasons)
         assert [x.id for x in s2.candidates] == [f"ge{c}-36"]
         assert s2.candidates[0].reasons[0].kind == "supplies_local"
         assert s2.candidates[0].reasons[0].via == f"ge{c}-35"
-        assert [x.id for x in s3.candidates] == [f"ge{c}-37"]
-        assert s3.candidates[0].reasons[0].kind == "partner_of_local"
+        # a partnership alone is no segment-level reason: ge-37 is not a candidate for s3
+        assert s3.candidates == []
         for x in [*s2.candidates, *s3.candidates, *s4.candidates]:
             assert x.reasons and all(r.sources and r.text and r.text_en for r in x.reasons)
-        assert rep.ranked[0].status == "missing"
-        assert {r.segment for r in rep.ranked} == {s2.id, s3.id, s4.id}
+        assert rep.ranked[0].status == "gap"
+        assert {r.segment for r in rep.ranked} == {s2.id, s4.id}
 
 
 def test_gap_key_chains_and_scope(generated_store: Any) -> None:
     rep = gaps.gap_report(generated_store, "gc0")
-    assert [(k.id, k.status, k.actors) for k in rep.key_chains] == [("gk0", "covered", 2)]
+    assert [(k.id, k.status, k.actors) for k in rep.key_chains] == [("gk0", "partial", 2)]
+    assert rep.key_chains[0].derived
     key = gaps.gap_report(generated_store, "gk0")
     assert [s.id for s in key.segments] == ["gk0-s0", "gk0-s1"]
-    assert [s.status for s in key.segments] == ["covered", "missing"]
+    assert [s.status for s in key.segments] == ["covered", "unknown"]  # no data, not a gap
+    assert "不等于缺链" in key.segments[1].explanation
     scoped = gaps.gap_report(generated_store, "gc0", district="gd1")
     assert scoped.scope == "gd1"
-    # in gd1 only firms with I % 4 == 1: s0 has 1,5,9,13 (no leader) -> weak
+    # in gd1 only firms with I % 4 == 1: s0 has 1,5,9,13 (no leader: still covered)
     s0 = scoped.segments[0]
-    assert s0.status == "weak" and {e.id for e in s0.evidence} == {"ge0-1", "ge0-5", "ge0-9",
-                                                                  "ge0-13"}
+    assert s0.status == "covered" and {e.id for e in s0.evidence} == {"ge0-1", "ge0-5", "ge0-9",
+                                                                     "ge0-13"}
+    assert s0.counts.firms == 4
+    # the city's statements do not speak for a district: s4 has no data in gd1, not a gap
+    assert scoped.segments[4].status == "unknown"
     assert any(c.id == "ge0-0" for c in s0.candidates)  # the leader, in another district
     assert gaps.gap_report(generated_store, "nope") is None
 
@@ -243,6 +252,6 @@ def test_flagship_without_segments_reports_key_chain_segments(scratch_store: Any
         rels={"SUBCHAIN_OF": [r("k", "f")], "SEGMENT_OF": [r("k-a", "k"), r("k-b", "k")],
               "IN_SEGMENT": [r("x", "k-a", role="leader")]}))
     rep = gaps.gap_report(scratch_store, "f")
-    assert [(s.id, s.chain, s.status) for s in rep.segments] == [("k-a", "k", "weak"),
-                                                                 ("k-b", "k", "missing")]
-    assert rep.overall == "weak" and rep.key_chains[0].status == "weak"
+    assert [(s.id, s.chain, s.status) for s in rep.segments] == [("k-a", "k", "covered"),
+                                                                 ("k-b", "k", "unknown")]
+    assert rep.overall == "partial" and rep.key_chains[0].status == "partial"

@@ -32,21 +32,22 @@ def test_ic_gaps(seed_store: Any) -> None:
     rep = gaps.gap_report(seed_store, "integrated-circuits")
     assert rep is not None and rep.segments
     for s in rep.segments:
-        assert s.status in {"missing", "weak", "covered"}
-        assert s.explanation and s.sources
+        assert s.status in {"gap", "weak", "covered", "unknown"}
+        assert s.explanation and s.explanation_en and (s.sources or s.basis == "reference")
         assert all(e.sources for e in s.evidence)
         assert all(r.sources for c in s.candidates for r in c.reasons)
     assert sum(rep.summary.values()) == len(rep.segments)
 
 
 def test_serving_platform_is_support_not_fill(seed_store: Any) -> None:
-    """晶谷中试平台 serves IC manufacturing: listed as support, the segment still lacks firms."""
+    """晶谷中试平台 serves IC manufacturing: listed as support, never counted as a firm."""
     need(seed_store, "ic-manufacturing", "jinggu-ic-pilot-platform")
     rep = gaps.gap_report(seed_store, "integrated-circuits")
     seg = next(s for s in rep.segments if s.id == "ic-manufacturing")
     assert "jinggu-ic-pilot-platform" in [e.id for e in seg.support]
     assert "jinggu-ic-pilot-platform" not in [e.id for e in seg.evidence]
-    assert seg.status == "missing" and "服务平台" in seg.explanation
+    assert seg.counts.support >= 1
+    assert seg.counts.firms == sum(1 for e in seg.evidence if e.kind in ("enterprise", "project"))
     assert all(e.sources for e in seg.support)
 
 

@@ -50,7 +50,8 @@ def test_chain_map_left_to_right_with_gaps(ic_map):
     ids = [s.id for s in ic_map.segments]
     assert ids.index("ic-materials") < ids.index("ic-fab") < ids.index("ic-applications")
     status = {s.id: s.status for s in ic_map.segments}
-    assert status["ic-fab"] == "missing"
+    assert status["ic-fab"] == "unknown"  # no data, not a gap (and a reference segment)
+    assert status["ic-design"] == "covered"  # a document says it exists locally
     assert status["ic-materials"] in ("covered", "weak")
     lay = layout.chain_layout(ic_map)
     xs = [c.box.x for c in lay.columns]
@@ -115,8 +116,14 @@ def test_png_wide_white_with_chinese_and_gaps(ic_map):
     import numpy as np
 
     a = np.asarray(img).astype(int)
-    reds = int(((abs(a[..., 0] - 0xD6) < 12) & (a[..., 1] < 70) & (a[..., 2] < 70)).sum())
-    assert reds > 500, "the missing segments are not marked in red"
+    def near(rgb: tuple[int, int, int], tol: int = 14) -> int:
+        return int(((abs(a[..., 0] - rgb[0]) < tol) & (abs(a[..., 1] - rgb[1]) < tol)
+                    & (abs(a[..., 2] - rgb[2]) < tol)).sum())
+
+    # the sample's 晶圆制造 is a reference segment without data: purple dotted frame and tag,
+    # grey (未掌握) dashed frame — never the red of a gap
+    assert near((0x7D, 0x3C, 0x98)) > 300, "the reference segment is not marked"
+    assert near((0x7F, 0x8C, 0x8D), 6) > 300, "the no-data segments are not marked"
     title = img.crop((0, 0, img.width // 3, int(img.height * 0.09)))
     assert ImageChops.invert(title.convert("L")).getbbox() is not None, "no ink in the title"
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from chainatlas.graph.store import GraphStore
 from chainatlas.viz.data import ChainMap, chain_map
-from chainatlas.viz.style import GAP_STYLES, STAGE_ZH, role_label, style_for
+from chainatlas.viz.style import BASIS_ZH, GAP_STYLES, STAGE_ZH, role_label, style_for
 
 STEPS: tuple[str, ...] = (
     "读取产业链 chain", "交互图 HTML", "矢量图 SVG", "图片 PNG", "表格 CSV", "表格 XLSX",
@@ -28,8 +28,12 @@ STEPS: tuple[str, ...] = (
 Step = Callable[[str], None]
 
 GAP_HEADER = ["序号 No.", "环节 Segment", "英文 English", "阶段 Stage", "状态 Status",
-              "说明 Reason", "主体数 Actors", "在链主体 Evidence actors",
+              "说明 Reason", "依据 Basis", "本地企业数 Local firms", "本地企业 Local firms named",
               "招商候选 Candidates", "来源 Sources"]
+"""Gap table columns: every row carries status, reason, basis and sources."""
+KEY_HEADER = ["重点产业链 Key chain", "英文 English", "状态 Status", "说明 Reason",
+              "依据 Basis", "本地企业数 Local firms", "来源 Sources"]
+COVERAGE_HEADER = ["项目 Item", "数值 Value", "来源 Source"]
 ACTOR_HEADER = ["名称 Name", "英文 English", "类型 Kind", "环节 Segment", "阶段 Stage",
                 "角色 Role", "id", "来源文献 Source", "引文 Quote"]
 FIGURE_HEADER = ["指标 Indicator", "数值 Value", "单位 Unit", "年份 Year", "类型 Kind",
@@ -88,15 +92,69 @@ def _cand_name(c: dict[str, Any]) -> str:
     return str(c.get("name") or c.get("id") or "")
 
 
+def basis_label(basis: str | None, reference: str | None = None) -> str:
+    """``参考 reference（…）`` for a table cell.
+
+    >>> basis_label("reference", "行业常识"), basis_label(None)
+    ('参考 reference（行业常识）', '文件明示 stated')
+    """
+    b = basis or "stated"
+    return f"{BASIS_ZH.get(b, b)} {b}" + (f"（{reference}）" if reference else "")
+
+
+def _actor_name(a: Any) -> str:
+    return a.name + ("（外地）" if a.local is False else "") + (
+        "（推断）" if a.basis in ("inferred", "rule") else "")
+
+
 def gap_rows(cm: ChainMap) -> list[list[Any]]:
-    """One row per segment, upstream to downstream."""
+    """One row per segment, upstream to downstream: status, reason, basis, firms, sources
+    (the document statements first, then the segment's own quotes)."""
     rows = []
     for i, s in enumerate(cm.segments, 1):
-        srcs = "; ".join(f"{x['doc']}: {x['quote']}" for x in s.sources[:3])
+        quotes = [*s.evidence, *s.sources]
+        srcs = "; ".join(dict.fromkeys(f"{x['doc']}: {x['quote']}" for x in quotes[:4])) or (
+            "无文件出处（参考环节）no source (reference)" if s.basis == "reference" else "")
+        firms = [a for a in s.actors
+                 if a.kind in ("enterprise", "project") and a.local is not False]
         rows.append([i, s.name, s.name_en or "", f"{STAGE_ZH.get(s.stage, s.stage)} {s.stage}",
-                     _status_zh(s.status), s.reason, len(s.actors),
-                     "、".join(a.name for a in s.actors[:12]),
-                     "、".join(_cand_name(c) for c in s.candidates[:12]), srcs])
+                     _status_zh(s.status), " / ".join(x for x in (s.reason, s.reason_en) if x),
+                     basis_label(s.basis, s.reference), s.firms,
+                     "、".join(_actor_name(a) for a in firms[:12]),
+                     "、".join(_cand_name(c) + ("（外地）" if c.get("local") is False else "")
+                              for c in s.candidates[:12]), srcs])
+    return rows
+
+
+def key_chain_rows(cm: ChainMap) -> list[list[Any]]:
+    """One row per key chain with its status (derived key chains say so)."""
+    rows = []
+    for k in cm.subchains:
+        basis = ("推导 derived（据文件推导，待官方34条名单替换 seeds/key_chains.yaml）"
+                 if k.get("derived") else basis_label(k.get("basis")))
+        rows.append([k.get("name"), k.get("name_en") or "",
+                     _status_zh(str(k.get("status") or "unknown")),
+                     " / ".join(x for x in (k.get("reason"), k.get("reason_en")) if x),
+                     basis, k.get("firms", 0),
+                     "; ".join(f"{x['doc']}: {x['quote']}" for x in
+                               [*(k.get("evidence") or []), *(k.get("sources") or [])][:3])])
+    return rows
+
+
+def coverage_rows(cm: ChainMap) -> list[list[Any]]:
+    """The coverage note: local firms in the graph against the documented counts."""
+    cov = cm.coverage or {}
+    rows: list[list[Any]] = [["图谱收录本地企业 Local firms in the graph",
+                              cov.get("firms_in_graph", 0),
+                              "、".join(f"{k} {v}" for k, v in
+                                       sorted((cov.get("by_basis") or {}).items()))]]
+    for d in cov.get("documented") or []:
+        src = (d.get("sources") or [{}])[0]
+        rows.append([f"文件所载 documented: {d.get('indicator')}",
+                     f"{d.get('value'):g} {d.get('unit') or ''}".strip()
+                     if d.get("value") is not None else "",
+                     f"{src.get('doc', '')}: {src.get('quote', '')}"])
+    rows.append(["说明 Note", cov.get("note", ""), cov.get("note_en", "")])
     return rows
 
 
@@ -133,7 +191,10 @@ def _write_xlsx(path: Path, cm: ChainMap, gaps: list[list[Any]], actors: list[li
     from openpyxl.styles import Alignment, Font, PatternFill
 
     wb = Workbook()
-    sheets = [("缺链分析 Gaps", GAP_HEADER, gaps), ("重点主体 Actors", ACTOR_HEADER, actors),
+    sheets = [("缺链分析 Gaps", GAP_HEADER, gaps),
+              ("覆盖 Coverage", COVERAGE_HEADER, coverage_rows(cm)),
+              ("重点产业链 Key chains", KEY_HEADER, key_chain_rows(cm)),
+              ("重点主体 Actors", ACTOR_HEADER, actors),
               ("指标 Figures", FIGURE_HEADER, figures),
               ("来源 Sources", ["文献 id", "标题 Title", "发布 Issuer", "日期 Date", "文号 No."],
                [[d["id"], d.get("name"), d.get("issuer"), d.get("date"), d.get("number")]
@@ -157,7 +218,8 @@ def _write_xlsx(path: Path, cm: ChainMap, gaps: list[list[Any]], actors: list[li
             for row in ws.iter_rows(min_row=2):
                 status = str(row[4].value or "")
                 colour = ("FDECEA" if status.startswith("缺") else
-                          "FFF6E0" if status.startswith("弱") else None)
+                          "FFF6E0" if status.startswith("弱") else
+                          "F2F3F4" if status.startswith("未掌握") else None)
                 if colour:
                     row[4].fill = PatternFill("solid", fgColor=colour)
     wb.properties.title = f"{cm.name}产业链 briefing"

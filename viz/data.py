@@ -13,7 +13,7 @@ from typing import Any
 
 from chainatlas.graph.model import STAGES, sources_of
 from chainatlas.graph.store import GraphStore
-from chainatlas.queries.gaps import gap_report
+from chainatlas.queries.gaps import GapReport, gap_report
 from chainatlas.queries.models import Subgraph
 from chainatlas.queries.neighbourhood import neighbourhood as query_neighbourhood
 from chainatlas.queries.nodes import resolve as resolve_node
@@ -73,6 +73,7 @@ class Actor:
     rel: str = "IN_SEGMENT"
     sources: list[dict[str, str]] = field(default_factory=list)
     local: bool | None = None  # False: a firm outside Jinan (外地)
+    basis: str = "stated"  # how its place here is known (inferred / rule marked on maps)
 
 
 @dataclass
@@ -89,6 +90,12 @@ class SegmentInfo:
     actors: list[Actor] = field(default_factory=list)
     candidates: list[dict[str, Any]] = field(default_factory=list)
     sources: list[dict[str, str]] = field(default_factory=list)
+    basis: str = "stated"  # reference: industry knowledge, no source (dotted frame)
+    reference: str | None = None
+    status_zh: str = ""
+    reason_en: str = ""
+    firms: int = 0  # distinct local firms counted (queries.gaps)
+    evidence: list[dict[str, str]] = field(default_factory=list)  # statement quotes
 
 
 @dataclass
@@ -105,6 +112,9 @@ class ChainMap:
     subchains: list[dict[str, Any]] = field(default_factory=list)
     parent: dict[str, Any] | None = None
     sources: list[dict[str, str]] = field(default_factory=list)
+    overall: str = "unknown"
+    coverage: dict[str, Any] = field(default_factory=dict)
+    derived: bool = False
 
 
 class NotFoundError(LookupError):
@@ -170,13 +180,14 @@ CHAIN_PARENT = (
 )
 CHAIN_CHILDREN = (
     "MATCH (k:Chain)-[:SUBCHAIN_OF]->(c:Chain {id: $id}) "
-    "RETURN k.id AS id, k.name AS name, k.name_en AS name_en ORDER BY k.id"
+    "RETURN k.id AS id, k.name AS name, k.name_en AS name_en, k.derived AS derived, "
+    "k.basis AS basis ORDER BY k.id"
 )
 CHAIN_SEGMENTS = (
     "MATCH (s:Segment)-[:SEGMENT_OF]->(c:Chain) WHERE c.id IN $ids "
     "RETURN s.id AS id, s.name AS name, s.name_en AS name_en, s.stage AS stage, "
     "s.order AS order, c.id AS chain_id, s.source_docs AS source_docs, "
-    "s.source_quotes AS source_quotes"
+    "s.source_quotes AS source_quotes, s.basis AS basis, s.reference AS reference"
 )
 SEGMENT_FLOWS = (
     "MATCH (a:Segment)-[:UPSTREAM_OF]->(b:Segment) WHERE a.id IN $ids AND b.id IN $ids "
@@ -186,13 +197,13 @@ SEGMENT_ACTORS = (
     "MATCH (a:Node)-[r:IN_SEGMENT|SERVES]->(s:Segment) WHERE s.id IN $ids "
     "RETURN s.id AS segment, a.id AS id, a.kind AS kind, a.name AS name, "
     "a.name_en AS name_en, r.role AS role, type(r) AS rel, a.source_docs AS source_docs, "
-    "a.source_quotes AS source_quotes, a.local AS local ORDER BY a.id"
+    "a.source_quotes AS source_quotes, a.local AS local, r.basis AS basis ORDER BY a.id"
 )
 CHAIN_ACTORS = (
     "MATCH (a:Node)-[r:IN_CHAIN|SERVES|OVERSEES]->(c:Chain {id: $id}) "
     "RETURN a.id AS id, a.kind AS kind, a.name AS name, a.name_en AS name_en, "
     "r.role AS role, type(r) AS rel, a.source_docs AS source_docs, "
-    "a.source_quotes AS source_quotes, a.local AS local ORDER BY a.id"
+    "a.source_quotes AS source_quotes, a.local AS local, r.basis AS basis ORDER BY a.id"
 )
 
 _STAGE_RANK = {s: i for i, s in enumerate(STAGES)}
@@ -202,7 +213,7 @@ _KIND_RANK = {"enterprise": 0, "project": 1, "platform": 2, "park": 3, "cluster"
 def _actor(r: dict[str, Any]) -> Actor:
     return Actor(id=r["id"], kind=r.get("kind") or "other", name=r.get("name") or r["id"],
                  name_en=r.get("name_en"), role=r.get("role"), rel=r.get("rel") or "",
-                 sources=sources_of(r), local=r.get("local"))
+                 sources=sources_of(r), local=r.get("local"), basis=r.get("basis") or "stated")
 
 
 def actor_rank(a: Actor) -> tuple[int, int, str]:
@@ -210,17 +221,35 @@ def actor_rank(a: Actor) -> tuple[int, int, str]:
     return (0 if a.role == "leader" else 1, _KIND_RANK.get(a.kind, 9), a.id)
 
 
-def _apply_gaps(store: GraphStore, chain_id: str, segments: list[SegmentInfo]) -> None:
-    """Status, reason and candidates of each segment, from :func:`queries.gaps.gap_report`."""
+def _apply_gaps(store: GraphStore, chain_id: str, segments: list[SegmentInfo],
+                subchains: list[dict[str, Any]]) -> GapReport | None:
+    """Status, reason, evidence and candidates of each segment, and each key chain's status,
+    from :func:`queries.gaps.gap_report` (the one gap rule)."""
     report = gap_report(store, chain_id)
     by_id = {s.id: s for s in segments}
     for row in report.segments if report else []:
         seg = by_id.get(row.id)
         if seg is None:
             continue
-        seg.status = row.status
-        seg.reason = " / ".join(x for x in (row.explanation, row.explanation_en) if x)
+        seg.status, seg.status_zh = row.status, row.status_zh
+        seg.reason = row.explanation
+        seg.reason_en = row.explanation_en
+        seg.firms = row.counts.firms
+        seg.basis, seg.reference = row.basis, row.reference
         seg.candidates = [c.model_dump() for c in row.candidates]
+        seg.evidence = [{"doc": src.doc, "quote": src.quote, "says": st.says,
+                         "basis": st.basis}
+                        for st in row.statements for src in st.sources]
+    keys = {k.id: k for k in report.key_chains} if report else {}
+    for k in subchains:
+        if k["id"] in keys:
+            kg = keys[k["id"]]
+            k.update(status=kg.status, status_zh=kg.status_zh, reason=kg.explanation,
+                     reason_en=kg.explanation_en, derived=kg.derived, firms=kg.actors,
+                     sources=[x.model_dump() for x in kg.sources],
+                     evidence=[{"doc": x.doc, "quote": x.quote, "says": st.says}
+                               for st in kg.statements for x in st.sources])
+    return report
 
 
 def chain_map(store: GraphStore, key: str) -> ChainMap:
@@ -252,14 +281,18 @@ def chain_map(store: GraphStore, key: str) -> ChainMap:
             by_seg[r["segment"]].append(_actor(r))
     for s in segments:
         s.actors = sorted(by_seg.get(s.id, []), key=actor_rank)
-    _apply_gaps(store, cid, segments)
+    subchains = [dict(c) for c in children]
+    report = _apply_gaps(store, cid, segments, subchains)
     placed = {a.id for s in segments for a in s.actors}
     chain_actors = sorted((_actor(r) for r in store.read(CHAIN_ACTORS, {"id": cid})
                            if r["id"] not in placed), key=actor_rank)
     return ChainMap(id=cid, name=row.get("name") or cid, name_en=row.get("name_en"),
                     tier=row.get("tier"), segments=segments, flows=flows,
-                    chain_actors=chain_actors, subchains=children,
-                    parent=parent_rows[0] if parent_rows else None, sources=sources_of(row))
+                    chain_actors=chain_actors, subchains=subchains,
+                    parent=parent_rows[0] if parent_rows else None, sources=sources_of(row),
+                    overall=report.overall if report else "unknown",
+                    coverage=report.coverage.model_dump() if report else {},
+                    derived=bool(report.derived) if report else False)
 
 
 def order_segments(segments: list[SegmentInfo], flows: list[tuple[str, str]]) -> list[SegmentInfo]:
@@ -292,6 +325,7 @@ def chain_subgraph(cm: ChainMap) -> VGraph:
     for s in cm.segments:
         nodes.append(VNode(s.id, "segment", s.name, s.name_en, depth=1, sources=s.sources,
                            props={"stage": s.stage, "order": s.order, "status": s.status,
+                                  "basis": s.basis,
                                   "reason": s.reason}))
         seen.add(s.id)
     for s in cm.segments:

@@ -25,7 +25,11 @@ from chainatlas.viz.data import ChainMap, VEdge, VGraph, VNode
 from chainatlas.viz.fonts import CJK_CSS_STACK
 from chainatlas.viz.layout import chain_layout, neighbourhood_layout
 from chainatlas.viz.style import (
+    BASIS_ZH,
     GAP_STYLES,
+    INFERRED_STYLE,
+    MARKED_STATUSES,
+    REFERENCE_STYLE,
     ROLE_ZH,
     STAGE_ZH,
     legend,
@@ -92,6 +96,11 @@ def _node_tip(v: VNode) -> dict[str, Any]:
     if status and status in GAP_STYLES:
         g = GAP_STYLES[status]
         lines.append(f"状态 status: {g['zh']} ({g['en']}) {v.props.get('reason') or ''}".strip())
+    basis = v.props.get("basis")
+    if basis and basis != "stated":
+        ref = v.props.get("reference")
+        lines.append(f"依据 basis: {BASIS_ZH.get(basis, basis)} ({basis})"
+                     + (f" · {ref}" if ref else ""))
     return {"name": v.name, "name_en": v.name_en, "lines": lines, "sources": v.sources}
 
 
@@ -195,6 +204,34 @@ def neighbourhood_payload(graph: VGraph, title: str | None = None) -> dict[str, 
     return _payload(t, sub, net, tips, etips, rows)
 
 
+def status_counts(cm: ChainMap) -> str:
+    """``缺链 0 · 弱链 1 · 已有 4 · 未掌握 0`` for captions.
+
+    >>> from chainatlas.viz.data import SegmentInfo
+    >>> cm = ChainMap("c", "C", None, None, [SegmentInfo("a", "A", None, "upstream", 1,
+    ...               status="unknown")], [], [])
+    >>> status_counts(cm)
+    '缺链 0 · 弱链 0 · 已有 0 · 未掌握 1'
+    """
+    return " · ".join(f"{GAP_STYLES[k]['zh']} {sum(1 for s in cm.segments if s.status == k)}"
+                      for k in ("gap", "weak", "covered", "unknown"))
+
+
+def coverage_line(cm: ChainMap) -> str:
+    """The coverage note (graph firms vs documented counts) for captions."""
+    return str(cm.coverage.get("note") or "")
+
+
+def _empty_text(seg: Any) -> str:
+    if seg.status == "covered":
+        return "文件称本地已有 · 企业未收录"
+    if seg.status == "gap":
+        return "文件称本地缺少"
+    if seg.status == "weak":
+        return "文件称薄弱 · 需引育"
+    return "未掌握 · 无数据 (no data)"
+
+
 def chain_map_payload(cm: ChainMap) -> dict[str, Any]:
     """The drawing payload of a chain map (columns, gap boxes, actors)."""
     lay = chain_layout(cm)
@@ -209,12 +246,16 @@ def chain_map_payload(cm: ChainMap) -> dict[str, Any]:
     for col in lay.columns:
         seg = segs[col.segment_id]
         g = GAP_STYLES.get(seg.status, GAP_STYLES["covered"])
-        gap = seg.status in ("missing", "weak", "broken")
+        gap = seg.status in MARKED_STATUSES
         b = col.box
+        reference = seg.basis == "reference"
         columns.append({"x": b.x, "y": b.y, "w": b.w, "h": b.h, "colour": g["colour"],
                         "fill": g["fill"] if gap else "#ffffff", "gap": gap,
+                        "status": seg.status,
                         "badge": f"{g['zh']} {g['en']}" if gap else None,
-                        "empty": "暂无本地企业 · 待补链" if not seg.actors else None,
+                        "reference": REFERENCE_STYLE["tag"] if reference else None,
+                        "refColour": REFERENCE_STYLE["colour"],
+                        "empty": _empty_text(seg) if not seg.actors else None,
                         "more": f"… 另有 {col.hidden} 家 (+{col.hidden} more)"
                         if col.hidden else None})
         label = seg.name + (f"\n{seg.name_en}" if seg.name_en else "")
@@ -226,7 +267,9 @@ def chain_map_payload(cm: ChainMap) -> dict[str, Any]:
                      font=_font(17), borderWidth=2, fixed=True, physics=False)
         tips.append(_node_tip(VNode(seg.id, "segment", seg.name, seg.name_en,
                                     props={"stage": seg.stage, "status": seg.status,
-                                           "reason": seg.reason}, sources=seg.sources)))
+                                           "basis": seg.basis, "reference": seg.reference,
+                                           "reason": seg.reason},
+                                    sources=seg.evidence or seg.sources)))
     placed: set[str] = set()
     for slot in [*(s for c in lay.columns for s in c.slots), *lay.chain_slots]:
         a = own.get((slot.segment_id, slot.actor_id)) or whole[slot.actor_id]
@@ -234,13 +277,15 @@ def chain_map_payload(cm: ChainMap) -> dict[str, Any]:
         placed.add(a.id)
         st = style_for(a.kind)
         leader = a.role == "leader"
-        name = a.name + ("（外地）" if a.local is False else "")
+        name = a.name + ("（外地）" if a.local is False else "") + (
+            f"（{INFERRED_STYLE['tag']}）" if a.basis in ("inferred", "rule") else "")
         net.add_node(node_id, label=_label(name, 11), shape="box", x=slot.x + 95, y=slot.y,
                      widthConstraint={"minimum": 190, "maximum": 190},
                      color={"background": "#ffffff", "border": st.colour},
                      borderWidth=4 if leader else 1.5,
                      font=_font(15 if leader else 13), fixed=True, physics=False,
-                     shapeProperties={"borderRadius": 4})
+                     shapeProperties={"borderRadius": 4, "borderDashes":
+                                      [5, 4] if a.basis in ("inferred", "rule") else False})
         tips.append(_node_tip(VNode(a.id, a.kind, a.name, a.name_en, role=a.role,
                                     sources=a.sources)))
     etips: list[dict[str, Any] | None] = []
@@ -260,13 +305,17 @@ def chain_map_payload(cm: ChainMap) -> dict[str, Any]:
     rows = legend(sorted(kinds))
     rows.append({"kind": "leader", "zh": "粗边框 = 链主", "en": "chain leader",
                  "colour": "#17202a"})
-    for status in ("missing", "weak"):
+    for status in ("gap", "weak", "unknown"):
         g = GAP_STYLES[status]
         rows.append({"kind": status, "zh": g["zh"], "en": g["en"], "colour": g["colour"],
                      "fill": g["fill"], "box": True})
+    rows.append({"kind": "reference", "zh": REFERENCE_STYLE["zh"], "en": REFERENCE_STYLE["en"],
+                 "colour": REFERENCE_STYLE["colour"], "fill": "#ffffff", "box": True,
+                 "dash": "dotted"})
+    rows.append({"kind": "inferred", "zh": INFERRED_STYLE["zh"], "en": INFERRED_STYLE["en"],
+                 "colour": "#566573", "fill": "#ffffff", "box": True, "dash": "dashed"})
     title = f"{cm.name}产业链图谱"
-    n_gap = sum(1 for s in cm.segments if s.status in ("missing", "weak", "broken"))
     sub = (f"{cm.name_en + ' chain map · ' if cm.name_en else ''}上游 → 下游 upstream → "
-           f"downstream · {len(cm.segments)} 个环节 segments · {n_gap} 处缺/弱链 gaps · "
-           "悬停查看来源 hover for sources")
+           f"downstream · {len(cm.segments)} 个环节 segments · {status_counts(cm)} · "
+           f"{coverage_line(cm)} · 悬停查看来源 hover for sources")
     return _payload(title, sub, net, tips, etips, rows, {"columns": columns, "bands": bands})

@@ -187,4 +187,5 @@ def chain_layout(cm: ChainMap, max_rows: int = MAX_ROWS) -> ChainLayout:
                                          y + 44 + ROW_H * (k // per_row + 0.5)))
         y += chain_row.h + 20
     width = max(inner_w + 2 * MARGIN, 900.0)
-    return ChainLayout(width, y + 60, columns, bands, chain_row, chain_slots, TITLE_H)
+    # two legend rows under the picture: kinds, then statuses and bases
+    return ChainLayout(width, y + 96, columns, bands, chain_row, chain_slots, TITLE_H)

@@ -12,6 +12,8 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from chainatlas.viz.data import ChainMap
+from chainatlas.viz.interactive import coverage_line, status_counts
+from chainatlas.viz.style import GAP_STYLES
 
 if TYPE_CHECKING:
     from chainatlas.viz.brief import ChainFacts
@@ -82,6 +84,10 @@ def _table(slide, header: list[str], rows: list[list[Any]], widths: list[float],
                 colour = "C0392B"
             elif isinstance(v, str) and v.startswith("弱链"):
                 colour = "B9770E"
+            elif isinstance(v, str) and v.startswith("未掌握"):
+                colour = "7F8C8D"
+            elif isinstance(v, str) and v.startswith("参考"):
+                colour = "7D3C98"
             _font(run, size, bool(colour), colour)
     if len(rows) > n:
         _text(slide, Inches(0.5), Inches(7.0), Inches(12), Inches(0.3),
@@ -107,13 +113,11 @@ def write_deck(path: Path, cm: ChainMap, png: Path, gaps: list[list[Any]],
           40, True)
     en = f"{cm.name_en} chain: map, gaps and key actors" if cm.name_en else "Chain briefing"
     _text(s, Inches(0.8), Inches(3.5), Inches(11.7), Inches(0.6), en, 20, colour="34495E")
-    n_missing = sum(1 for g in cm.segments if g.status == "missing")
-    n_weak = sum(1 for g in cm.segments if g.status == "weak")
-    n_actors = len({a.id for g in cm.segments for a in g.actors} |
-                   {a.id for a in cm.chain_actors})
-    _text(s, Inches(0.8), Inches(4.4), Inches(11.7), Inches(1.0),
-          f"{len(cm.segments)} 个环节 segments · {n_missing} 处缺链 missing · {n_weak} 处弱链 weak"
-          f" · {n_actors} 家在链主体 actors\nChainAtlas 链图 · {date}", 16, colour="566573")
+    overall = GAP_STYLES.get(cm.overall, {"zh": "部分掌握", "en": "partly known"})
+    _text(s, Inches(0.8), Inches(4.4), Inches(11.7), Inches(1.6),
+          f"{len(cm.segments)} 个环节 segments · {status_counts(cm)} · 总体 overall: "
+          f"{overall['zh']} {overall['en']}\n{coverage_line(cm)}\nChainAtlas 链图 · {date}",
+          16, colour="566573")
 
     if facts and (facts.results or facts.tasks or facts.figures):
         s = prs.slides.add_slide(blank)
@@ -134,7 +138,8 @@ def write_deck(path: Path, cm: ChainMap, png: Path, gaps: list[list[Any]],
 
     s = prs.slides.add_slide(blank)
     _title(s, f"{cm.name}产业链图谱 Chain map",
-           "上游 → 下游 upstream → downstream · 红色虚线 = 缺链 missing · 橙色虚线 = 弱链 weak")
+           f"上游 → 下游 · 红/橙虚线 = 缺链/弱链 · 灰虚线 = 未掌握 no data · 紫点线 = 参考环节 "
+           f"reference · {coverage_line(cm)}")
     pic = s.shapes.add_picture(str(png), Inches(0.4), Inches(1.45))
     max_w, max_h = Inches(12.5), Inches(5.8)
     ratio = min(max_w / pic.width, max_h / pic.height)
@@ -142,11 +147,23 @@ def write_deck(path: Path, cm: ChainMap, png: Path, gaps: list[list[Any]],
     pic.left = Emu(int((prs.slide_width - pic.width) / 2))
 
     s = prs.slides.add_slide(blank)
-    _title(s, "缺链弱链分析 Gaps", "按环节从上游到下游 · segment by segment, upstream first")
-    _table(s, ["环节 Segment", "阶段 Stage", "状态 Status", "主体数", "在链主体 Actors",
-               "招商候选 Candidates"],
-           [[g[1], g[3], g[4], g[6], g[7], g[8]] for g in gaps],
-           [2.0, 1.6, 1.5, 0.9, 3.8, 2.5])
+    _title(s, "缺链弱链分析 Gaps", f"{status_counts(cm)} · {coverage_line(cm)}")
+    _table(s, ["环节 Segment", "状态 Status", "说明 Reason", "依据 Basis", "本地企业",
+               "来源 Sources"],
+           [[g[1], g[4], _clip(str(g[5]).split(" / ")[0], 38), _clip(str(g[6]), 16), g[7],
+             _clip(str(g[10]), 44)] for g in gaps],
+           [2.0, 1.3, 3.6, 1.6, 0.9, 3.0], size=9)
+    if cm.subchains:
+        s = prs.slides.add_slide(blank)
+        _title(s, "重点产业链 Key chains",
+               "据文件推导，待官方34条名单替换 · derived from the documents until the official "
+               "list of 34 replaces seeds/key_chains.yaml")
+        from chainatlas.viz.brief import key_chain_rows
+
+        _table(s, ["重点产业链 Key chain", "状态 Status", "说明 Reason", "依据 Basis",
+                   "本地企业"],
+               [[k[0], k[2], _clip(str(k[3]).split(" / ")[0], 50), _clip(str(k[4]), 24), k[5]]
+                for k in key_chain_rows(cm)], [2.4, 1.4, 5.2, 2.4, 1.0], size=9)
 
     s = prs.slides.add_slide(blank)
     _title(s, "重点主体 Key actors", "链主在前 · chain leaders first")

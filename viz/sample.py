@@ -74,7 +74,8 @@ chains:
         name_en: Fabrication
         stage: midstream
         feeds: [ic-packaging]
-        sources: [{doc: jinan-2026-plan, quote: 集设计、制造、封测、应用、支撑于一体}]
+        basis: reference
+        reference: 示例：集成电路产业链通用环节划分 (sample reference segment)
       - id: ic-packaging
         name: 封装测试
         name_en: Packaging and test
@@ -91,6 +92,10 @@ chains:
         name_en: Support
         stage: support
         sources: [{doc: jinan-2026-plan, quote: 集设计、制造、封测、应用、支撑于一体}]
+presence:
+  - segment: ic-design
+    says: present
+    sources: [{doc: jinan-2026-plan, quote: 初步形成了集设计、制造、封测、应用、支撑于一体的全产业链发展生态}]
 enterprises:
   - id: sinotruk
     name: 中国重汽

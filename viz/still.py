@@ -22,12 +22,15 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 
 from chainatlas.viz.data import Actor, ChainMap, VGraph
 from chainatlas.viz.fonts import cjk_font_properties
+from chainatlas.viz.interactive import _empty_text, coverage_line, status_counts
 from chainatlas.viz.layout import (
     chain_layout,
     neighbourhood_layout,
 )
 from chainatlas.viz.style import (
     GAP_STYLES,
+    MARKED_STATUSES,
+    REFERENCE_STYLE,
     ROLE_ZH,
     STAGE_ZH,
     legend,
@@ -91,7 +94,8 @@ def chain_map_figure(cm: ChainMap) -> tuple[Figure, float]:
     if cm.name_en:
         title += f"  ·  {cm.name_en} chain map"
     ax.text(30, 38, title, fontsize=24, fontweight="bold", va="center", fontproperties=fp)
-    sub = "上游 → 下游 (upstream → downstream)   红色虚线框 = 缺链 missing   橙色虚线框 = 弱链 weak"
+    sub = (f"上游 → 下游 (upstream → downstream)   ·   {status_counts(cm)}   ·   "
+           f"{coverage_line(cm)}")
     if cm.parent:
         sub = f"所属标志性产业链: {cm.parent['name']}   ·   " + sub
     ax.text(30, 72, sub, fontsize=11, color="#555555", va="center", fontproperties=fp)
@@ -111,15 +115,25 @@ def chain_map_figure(cm: ChainMap) -> tuple[Figure, float]:
         seg = segs[col.segment_id]
         gap = GAP_STYLES.get(seg.status, GAP_STYLES["covered"])
         b, h = col.box, col.header
-        is_gap = seg.status in ("missing", "weak", "broken")
+        is_gap = seg.status in MARKED_STATUSES
         ax.add_patch(FancyBboxPatch(
             (b.x, b.y), b.w, b.h, boxstyle="round,pad=0,rounding_size=8",
             facecolor=gap["fill"] if is_gap else "white", edgecolor=gap["colour"],
-            linewidth=3.0 if is_gap else 1.4, linestyle=(0, (6, 4)) if is_gap else "-"))
+            linewidth=(1.8 if seg.status == "unknown" else 3.0) if is_gap else 1.4,
+            linestyle=(0, (6, 4)) if is_gap else "-"))
         ax.add_patch(Rectangle((h.x + 1.5, h.y + 1.5), h.w - 3, h.h - 3,
-                               facecolor="#fbe3e1" if seg.status == "missing" else
+                               facecolor="#fbe3e1" if seg.status in ("gap", "missing") else
                                ("#fdf0d5" if seg.status == "weak" else "#f0f3f4"),
                                edgecolor="none"))
+        if seg.basis == "reference":  # industry knowledge, no source: dotted inner frame
+            ax.add_patch(Rectangle((b.x + 6, b.y + 6), b.w - 12, b.h - 12, facecolor="none",
+                                   edgecolor=REFERENCE_STYLE["colour"], linewidth=2,
+                                   linestyle=(0, (1, 3))))
+            ax.text(b.x + 14, b.y + b.h - 16, REFERENCE_STYLE["tag"], ha="left", va="center",
+                    fontsize=11, fontweight="bold", color=REFERENCE_STYLE["colour"],
+                    fontproperties=fp,
+                    bbox={"boxstyle": "round,pad=0.3", "facecolor": "white",
+                          "edgecolor": REFERENCE_STYLE["colour"], "linestyle": ":"})
         name = _wrap(seg.name, 9 if len(seg.name) > 11 else 11)
         ax.text(h.cx, h.y + 26, name, ha="center", va="center",
                 fontsize=15 if len(seg.name) <= 9 else 13, fontweight="bold",
@@ -134,7 +148,7 @@ def chain_map_figure(cm: ChainMap) -> tuple[Figure, float]:
                     bbox={"boxstyle": "round,pad=0.3", "facecolor": gap["colour"],
                           "edgecolor": "none"})
         if not seg.actors:
-            ax.text(b.cx, h.y + h.h + 60, "暂无本地企业\n待补链 (to fill)", ha="center",
+            ax.text(b.cx, h.y + h.h + 60, _empty_text(seg).replace(" · ", "\n"), ha="center",
                     va="center", fontsize=12, color=gap["colour"], fontproperties=fp)
         own = {a.id: a for a in seg.actors}
         for slot in col.slots:
@@ -181,7 +195,8 @@ def _draw_actor(ax, a: Actor, x: float, y: float, fp) -> None:
     ax.plot([x], [y], marker=st.marker, markersize=16 if leader else 11, color=st.colour,
             markeredgecolor="#17202a" if leader else "white", markeredgewidth=1.5 if leader
             else 0.8, linestyle="none")
-    label = _wrap(a.name + ("（外地）" if a.local is False else ""), 11)
+    label = _wrap(a.name + ("（外地）" if a.local is False else "")
+                  + ("（推断）" if a.basis in ("inferred", "rule") else ""), 11)
     ax.text(x + 16, y - (6 if a.name_en else 0), label, va="center", fontsize=12.5 if leader
             else 11.5, fontweight="bold" if leader else "normal", fontproperties=fp,
             color="#17202a")
@@ -197,13 +212,23 @@ def _draw_actor(ax, a: Actor, x: float, y: float, fp) -> None:
 def _legend(ax, fp, kinds: list[str], width: float, height: float) -> None:
     y = height - 34
     x = _legend_kinds(ax, fp, kinds, y, "大 = 链主 (chain leader)", marker_for_leader=True)
-    x += 200
-    for status in ("missing", "weak"):
+    x, y = 30.0, y - 34  # a second row: statuses and bases
+    ax.text(x, y, "标记 Marks:", fontsize=11, fontweight="bold", va="center",
+            fontproperties=fp)
+    x += 100
+    for status in ("gap", "weak", "unknown"):
         g = GAP_STYLES[status]
         ax.add_patch(Rectangle((x, y - 9), 34, 18, facecolor=g["fill"], edgecolor=g["colour"],
                                linewidth=2, linestyle=(0, (4, 3))))
         ax.text(x + 42, y, f"{g['zh']} {g['en']}", fontsize=10, va="center", fontproperties=fp)
-        x += 130
+        x += 140
+    ax.add_patch(Rectangle((x, y - 9), 34, 18, facecolor="white",
+                           edgecolor=REFERENCE_STYLE["colour"], linewidth=2,
+                           linestyle=(0, (1, 3))))
+    ax.text(x + 42, y, "点线框 = 参考环节 reference", fontsize=10, va="center",
+            fontproperties=fp)
+    x += 250
+    ax.text(x, y, "（推断）= 推断归属 inferred", fontsize=10, va="center", fontproperties=fp)
     ax.text(width - 30, y, "ChainAtlas 链图", fontsize=9, va="center", ha="right",
             color="#99a3a4", fontproperties=fp)
 

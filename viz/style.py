@@ -56,12 +56,31 @@ LEADER_SCALE = 1.8
 """Chain leaders (链主) are drawn this much larger."""
 
 GAP_STYLES: dict[str, dict[str, str]] = {
+    "gap": {"zh": "缺链", "en": "gap", "colour": "#d62728", "fill": "#fdecea"},
     "missing": {"zh": "缺链", "en": "missing", "colour": "#d62728", "fill": "#fdecea"},
     "weak": {"zh": "弱链", "en": "weak", "colour": "#e69500", "fill": "#fff6e0"},
     "broken": {"zh": "断链", "en": "broken", "colour": "#8e0000", "fill": "#f9e0e0"},
-    "covered": {"zh": "已覆盖", "en": "covered", "colour": "#5d6d7e", "fill": "#f4f6f7"},
+    "covered": {"zh": "已有", "en": "covered", "colour": "#5d6d7e", "fill": "#f4f6f7"},
+    "unknown": {"zh": "未掌握", "en": "no data", "colour": "#7f8c8d", "fill": "#f2f3f4"},
 }
-"""How a segment's gap status is marked on the chain map."""
+"""How a segment's gap status is marked on the chain map (``gap`` / ``weak`` red / amber
+dashed, ``unknown`` grey dashed — 未掌握 is no data, not a gap)."""
+
+MARKED_STATUSES: tuple[str, ...] = ("gap", "missing", "weak", "broken", "unknown")
+"""Statuses drawn with a dashed frame and a badge."""
+
+REFERENCE_STYLE: dict[str, str] = {
+    "zh": "点线内框 = 参考环节", "en": "reference segment (industry knowledge, no source)",
+    "colour": "#7d3c98", "tag": "参考环节 reference"}
+"""How a reference segment (basis ``reference``) is marked: a dotted inner frame and a tag."""
+
+INFERRED_STYLE: dict[str, str] = {"zh": "虚线边框 = 推断", "en": "inferred placement",
+                                  "tag": "推断"}
+"""How an actor placed by an inferred (or rule) link is marked."""
+
+BASIS_ZH: dict[str, str] = {"stated": "文件明示", "inferred": "推断", "reference": "参考",
+                            "rule": "规则", "registry": "登记"}
+"""Basis labels in Chinese."""
 
 STAGE_ZH: dict[str, str] = {
     "upstream": "上游",

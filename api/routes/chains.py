@@ -42,7 +42,9 @@ def get_chain_gaps(
     district: Annotated[str | None, Query(description="Scope: district id or name")] = None,
     candidates: Annotated[int, Query(ge=0, le=50, description="Candidates per segment")] = 10,
 ) -> GapReport:
-    """Each segment missing / weak / covered, with evidence and the firms to court."""
+    """Each segment gap / weak / covered / unknown (未掌握, no data — not a gap), with its
+    reason, evidence (local firms once each, document statements with quotes), basis, the
+    chain's coverage (graph firms vs documented counts), its key chains and the firms to court."""
     t = settings.query_timeout_ms
     props = resolve_or_404(store, id, "chain", t)
     d = resolve_param(store, "district", district, "district", t)
@@ -57,7 +59,8 @@ def get_gaps(
     tier: Annotated[Literal["flagship", "key", "district"] | None, Query()] = "flagship",
     district: Annotated[str | None, Query(description="Scope: district id or name")] = None,
 ) -> list[ChainGapSummary]:
-    """Every chain of a tier with its missing and weak segments, most gaps first."""
+    """Every chain of a tier with its gap, weak and unknown segments and coverage, most gaps
+    first: the same statuses as each chain's own report."""
     t = settings.query_timeout_ms
     d = resolve_param(store, "district", district, "district", t)
     return gap_overview(store, tier=tier, district=d, timeout_ms=t)

@@ -6,8 +6,25 @@
   var KIND_ZH = { chain: "产业链", segment: "环节", enterprise: "企业", platform: "平台",
     park: "园区", cluster: "产业集群", district: "区县", agency: "机构", person: "人物",
     project: "项目", policy: "政策", metric: "指标", document: "文献" };
-  var STATUS = { missing: "缺链 missing", weak: "弱链 weak", covered: "已覆盖 covered",
-    broken: "断链 broken" };
+  var STATUS = { gap: "缺链 gap", missing: "缺链 gap", weak: "弱链 weak", covered: "已有 covered",
+    unknown: "未掌握 no data", partial: "部分掌握 partly known", broken: "断链 broken" };
+  var BASIS = { stated: "文件明示 stated", inferred: "推断 inferred", reference: "参考 reference",
+    rule: "规则 rule", registry: "登记 registry" };
+  function basisTag(basis, note) {
+    if (!basis || basis === "stated") { return null; }
+    return el("span", { className: "basis " + basis, title: note || "", text: BASIS[basis] || basis });
+  }
+  function statusCell(status, tag) {
+    return el(tag || "td", { className: "status " + status, text: STATUS[status] || status });
+  }
+  function gapCounts(s, overall) {
+    return el("p", { className: "gapline" }, [
+      el("span", { className: "status gap", text: "缺链 " + (s.gap || 0) }),
+      el("span", { className: "status weak", text: "弱链 " + (s.weak || 0) }),
+      el("span", { className: "status covered", text: "已有 " + (s.covered || 0) }),
+      el("span", { className: "status unknown", text: "未掌握 " + (s.unknown || 0) }),
+      overall ? el("span", { className: "status " + overall, text: "总体 " + (STATUS[overall] || overall) }) : ""]);
+  }
   var STAGE = { upstream: "上游", midstream: "中游", downstream: "下游", support: "配套" };
   var main = document.getElementById("main");
 
@@ -136,7 +153,7 @@
     return api("/chains").then(function (d) {
       var all = items(d).map(function (c) {
         var parent = c.parent && typeof c.parent === "object" ? c.parent.id : c.parent;
-        return { id: c.id, name: c.name, name_en: c.name_en, tier: c.tier, parent: parent,
+        return { id: c.id, name: c.name, name_en: c.name_en, tier: c.tier, parent: parent, derived: !!c.derived,
           kind: "chain" };
       });
       chainsCache = all;
@@ -174,10 +191,21 @@
     main.appendChild(el("h1", { text: "济南“13+34”产业链知识图谱" }));
     main.appendChild(el("p", { className: "sub", text: "Jinan's 13 flagship and 34 key " +
       "industrial chains: find gaps (缺链/弱链), related enterprises, and export chain maps for briefings." }));
+    var keynote = el("p", { className: "sub", id: "key-chains-note" });
+    main.appendChild(keynote);
     main.appendChild(el("h2", { text: "标志性产业链 Flagship chains" }));
+    main.appendChild(el("p", { className: "sub", text: "状态：缺链 = 文件称缺失；弱链 = 文件称薄弱；" +
+      "已有 = 文件称已有或图谱收录本地企业；未掌握 = 图谱暂无证据（不等于缺链）。" +
+      " Status: gap / weak (a document says so), covered, no data (not a gap)." }));
     var cards = el("div", { className: "cards" });
     main.appendChild(cards);
     loadChains().then(function (all) {
+      var keys = all.filter(function (c) { return c.tier === "key"; });
+      var derived = keys.filter(function (c) { return c.derived; }).length;
+      keynote.textContent = "已编码重点产业链 " + keys.length + " 条（官方为 34 条）" +
+        (derived ? "，其中 " + derived + " 条据文件推导，官方名单公布后替换 seeds/key_chains.yaml" : "") +
+        " · " + keys.length + " key chains encoded" + (derived ? ", " + derived +
+        " derived from the documents until the official list of 34 replaces seeds/key_chains.yaml" : "");
       all.filter(function (c) { return c.tier === "flagship"; }).forEach(function (c) {
         var n = all.filter(function (k) { return k.parent === c.id; }).length;
         cards.appendChild(el("div", { className: "card", id: "card-" + c.id }, [
@@ -186,15 +214,12 @@
       });
       return api("/gaps");
     }).then(function (gaps) {
-      /* how many missing / weak segments each chain has: where to court firms first */
+      /* how many gap / weak / unknown segments each chain has, and what the graph covers */
       items(gaps).forEach(function (g) {
         var card = document.getElementById("card-" + g.chain.id);
         if (!card) { return; }
-        var s = g.summary || {};
-        card.appendChild(el("p", { className: "gapline" }, [
-          el("span", { className: "status missing", text: "缺链 " + (s.missing || 0) }),
-          el("span", { className: "status weak", text: "弱链 " + (s.weak || 0) }),
-          el("span", { className: "status covered", text: "已覆盖 " + (s.covered || 0) })]));
+        card.appendChild(gapCounts(g.summary || {}, g.overall));
+        if (g.coverage) { card.appendChild(el("small", { className: "coverage", text: g.coverage.note })); }
       });
     }).catch(function (e) { showError(main, e); });
     main.appendChild(el("h2", { text: "区县与功能区 Districts and zones" }));
@@ -237,23 +262,53 @@
         main.appendChild(p);
       }
       main.appendChild(el("h2", { text: "缺链弱链分析 Gaps" }));
+      main.appendChild(gapCounts(statusSummary(c.segments), c.overall));
+      if (c.coverage && c.coverage.note) {
+        main.appendChild(el("p", { className: "coverage", id: "coverage" }, [el("b", { text: "覆盖 Coverage：" }),
+          c.coverage.note, el("br"), el("small", { text: c.coverage.note_en || "" })]));
+      }
       var t = el("table", { id: "gaps" }, [el("thead", {}, [el("tr", {}, ["环节 Segment", "阶段 Stage",
-        "状态 Status", "说明 Reason", "在链主体 Actors", "招商候选 Candidates"].map(function (h) {
+        "状态 Status", "说明 Reason", "依据 Basis", "本地企业 Local firms", "文件表述 Statements",
+        "招商候选 Candidates"].map(function (h) {
           return el("th", { text: h }); }))])]);
       var tb = el("tbody");
       c.segments.forEach(function (s) {
-        var actors = el("td");
-        s.actors.forEach(function (a, i) { if (i) { actors.appendChild(document.createTextNode("、")); } actors.appendChild(link(a)); });
+        var actors = el("td", {}, [el("b", { text: String(s.firms || 0) + " " })]);
+        s.actors.filter(function (a) { return a.local !== false && (a.kind === "enterprise" || a.kind === "project"); })
+          .forEach(function (a, i) { if (i) { actors.appendChild(document.createTextNode("、")); } actors.appendChild(link(a));
+            if (a.basis === "inferred" || a.basis === "rule") { actors.appendChild(basisTag(a.basis)); } });
         var cands = el("td");
-        (s.candidates || []).forEach(function (a, i) { if (i) { cands.appendChild(document.createTextNode("、")); } cands.appendChild(link(Object.assign({ kind: "enterprise" }, a))); });
-        tb.appendChild(el("tr", {}, [
-          el("td", {}, [el("b", { text: s.name }), el("br"), el("small", { text: s.name_en || "" })]),
+        (s.candidates || []).forEach(function (a, i) { if (i) { cands.appendChild(document.createTextNode("、")); } cands.appendChild(link(Object.assign({ kind: "enterprise" }, a)));
+          if (a.local === false) { cands.appendChild(el("span", { className: "outside", text: "外地" })); } });
+        var says = el("td");
+        (s.evidence || []).forEach(function (x) { says.appendChild(el("div", {}, [el("small", { text: x.doc + "：“" + x.quote + "”" })])); });
+        var basis = el("td", { className: "basis-cell" }, [basisTag(s.basis) || el("small", { text: BASIS.stated })]);
+        if (s.reference) { basis.appendChild(el("br")); basis.appendChild(el("small", { text: s.reference })); }
+        tb.appendChild(el("tr", { "data-segment": s.id, "data-status": s.status, "data-basis": s.basis || "stated" }, [
+          el("td", {}, [el("b", { text: s.name }), s.basis === "reference" ? el("span", { className: "basis reference", text: "参考环节" }) : "",
+            el("br"), el("small", { text: s.name_en || "" })]),
           el("td", { text: (STAGE[s.stage] || "") + " " + s.stage }),
-          el("td", { className: "status " + s.status, text: STATUS[s.status] || s.status }),
-          el("td", { text: s.reason || "" }), actors, cands]));
+          statusCell(s.status),
+          el("td", {}, [s.reason || "", el("br"), el("small", { text: s.reason_en || "" })]),
+          basis, actors, says, cands]));
       });
       t.appendChild(tb);
       main.appendChild(t);
+      if (c.subchains && c.subchains.length) {
+        main.appendChild(el("h2", { text: "重点产业链状态 Key chains" }));
+        main.appendChild(el("p", { className: "sub", text: "据文件推导，官方34条名单公布后替换 · derived from the documents until the official list of 34 replaces seeds/key_chains.yaml" }));
+        var kt = el("table", { id: "key-chains" }, [el("thead", {}, [el("tr", {}, ["重点产业链 Key chain",
+          "状态 Status", "说明 Reason", "依据 Basis", "本地企业 Local firms"].map(function (h) { return el("th", { text: h }); }))])]);
+        var kb = el("tbody");
+        c.subchains.forEach(function (k) {
+          kb.appendChild(el("tr", { "data-chain": k.id }, [el("td", {}, [link(Object.assign({ kind: "chain" }, k))]),
+            statusCell(k.status || "unknown"), el("td", { text: k.reason || "" }),
+            el("td", {}, [k.derived ? el("span", { className: "basis derived", text: "推导 derived" }) : (basisTag(k.basis) || BASIS.stated)]),
+            el("td", { text: String(k.firms || 0) })]));
+        });
+        kt.appendChild(kb);
+        main.appendChild(kt);
+      }
       main.appendChild(el("h2", { text: "重点主体 Key actors" }));
       var seen = {}, cards = el("div", { className: "cards", id: "actors" });
       c.segments.forEach(function (s) {
@@ -261,7 +316,7 @@
           if (seen[a.id]) { return; } seen[a.id] = 1;
           cards.appendChild(el("div", { className: "card" }, [el("h3", {}, [link(a)]),
             el("small", { text: (KIND_ZH[a.kind] || a.kind) + " · " + s.name +
-              (a.role === "leader" ? " · 链主 chain leader" : "") })]));
+              (a.role === "leader" ? " · 链主 chain leader" : "") + (a.local === false ? " · 外地 outside Jinan" : "") })]));
         });
       });
       (c.chain_actors || []).forEach(function (a) {
@@ -273,6 +328,38 @@
       main.appendChild(cards);
       markCurrent();
     }).catch(function (e) { showError(main, e); });
+  }
+
+  function statusSummary(segments) {
+    var out = { gap: 0, weak: 0, covered: 0, unknown: 0 };
+    segments.forEach(function (s) { out[s.status] = (out[s.status] || 0) + 1; });
+    return out;
+  }
+
+  /* A district's gap view: the chains scoped to the district (?district=). */
+  function districtGaps(id, target) {
+    target.appendChild(el("h2", { text: "本区缺链弱链 Gaps in this district" }));
+    target.appendChild(el("p", { className: "sub", text: "只计本区（含下辖）企业与关于本区的文件表述；未掌握 = 无数据，不等于缺链 · only firms and statements of this district count" }));
+    var t = el("table", { id: "district-gaps" }, [el("thead", {}, [el("tr", {}, ["产业链 Chain", "层级 Tier",
+      "总体 Overall", "缺链 Gap", "弱链 Weak", "已有 Covered", "未掌握 No data", "覆盖 Coverage"].map(function (h) { return el("th", { text: h }); }))])]);
+    var tb = el("tbody");
+    t.appendChild(tb);
+    target.appendChild(t);
+    return Promise.all(["flagship", "district"].map(function (tier) {
+      return api("/gaps?tier=" + tier + "&district=" + enc(id));
+    })).then(function (lists) {
+      lists.forEach(function (l) {
+        items(l).forEach(function (g) {
+          var s = g.summary || {};
+          if (g.tier === "district" && !(s.gap || s.weak || s.covered)) { return; }
+          tb.appendChild(el("tr", { "data-chain": g.chain.id }, [el("td", {}, [link(Object.assign({ kind: "chain" }, g.chain))]),
+            el("td", { text: g.tier || "" }), statusCell(g.overall),
+            el("td", { text: String(s.gap || 0) }), el("td", { text: String(s.weak || 0) }),
+            el("td", { text: String(s.covered || 0) }), el("td", { text: String(s.unknown || 0) }),
+            el("td", {}, [el("small", { text: (g.coverage && g.coverage.note) || "" })])]));
+        });
+      });
+    }).catch(function (e) { showError(target, e); });
   }
 
   function fmtValue(m) {
@@ -349,6 +436,9 @@
       });
       chains.appendChild(tb);
       main.appendChild(chains);
+      var gapsBox = el("div", { id: "district-gap-view" });
+      main.appendChild(gapsBox);
+      districtGaps(d.id, gapsBox);
       var figs = metricsTable(p.metrics || []);
       if (figs) { main.appendChild(el("h2", { text: "指标 Figures" })); main.appendChild(figs); }
       main.appendChild(el("h2", { text: "主体 Actors" }));

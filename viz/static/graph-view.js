@@ -48,6 +48,22 @@
         if (c.gap) { ctx.setLineDash([10, 6]); }
         ctx.beginPath(); ctx.rect(c.x, c.y, c.w, c.h); ctx.fill(); ctx.stroke();
         ctx.restore();
+        if (c.reference) {
+          /* a reference segment (industry knowledge, no source): dotted inner frame + tag */
+          ctx.save();
+          ctx.lineWidth = 2; ctx.strokeStyle = c.refColour; ctx.setLineDash([2, 4]);
+          ctx.strokeRect(c.x + 6, c.y + 6, c.w - 12, c.h - 12);
+          ctx.restore();
+          ctx.font = "bold 13px " + FONT;
+          var rw = ctx.measureText(c.reference).width + 12;
+          /* the tag sits inside the column's foot, clear of the status badge above it */
+          var ry = c.y + c.h - 34;
+          ctx.fillStyle = "#fff"; ctx.fillRect(c.x + 12, ry, rw, 22);
+          ctx.strokeStyle = c.refColour; ctx.setLineDash([2, 3]); ctx.strokeRect(c.x + 12, ry, rw, 22);
+          ctx.setLineDash([]);
+          ctx.fillStyle = c.refColour; ctx.textAlign = "left"; ctx.textBaseline = "middle";
+          ctx.fillText(c.reference, c.x + 18, ry + 11);
+        }
         if (c.badge) {
           ctx.font = "bold 14px " + FONT;
           var w = ctx.measureText(c.badge).width + 14;
@@ -82,7 +98,7 @@
   data.legend.forEach(function (e) {
     var row = el("div");
     var sw = el("i", e.box ? "box" : null);
-    if (e.box) { sw.style.border = "2px dashed " + e.colour; sw.style.background = e.fill; }
+    if (e.box) { sw.style.border = "2px " + (e.dash || "dashed") + " " + e.colour; sw.style.background = e.fill; }
     else { sw.style.background = e.colour; }
     row.appendChild(sw);
     row.appendChild(el("span", null, e.zh + " " + e.en));
