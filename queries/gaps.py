@@ -89,6 +89,8 @@ WEIGHTS: dict[str, float] = {
 }
 SEGMENT_REASONS = frozenset({"same_segment", "supplies_local", "buys_from_local"})
 STATUSES: tuple[str, ...] = ("gap", "weak", "covered", "unknown")
+BASIS_STRENGTH = {"stated": 0, "inferred": 1, "reference": 2, "rule": 3, "registry": 4}
+"""Which basis is strongest, for a fact resting on several (lower is stronger)."""
 STATUS_ORDER = {"gap": 0, "weak": 1, "unknown": 2, "covered": 3}
 OVERALL: tuple[str, ...] = (*STATUSES, "partial")
 STATUS_ZH = {"gap": "缺链", "weak": "弱链", "covered": "已有", "unknown": "未掌握",
@@ -126,7 +128,8 @@ GAP_SEGMENT_ACTORS = (
     "OPTIONAL MATCH (f)-[:LOCATED_IN]->(e:District) "
     "WITH s, a, r, f, ad, collect(e.id) AS fd "
     "RETURN s.id AS segment, f.id AS id, f.kind AS kind, f.name AS name, f.name_en AS name_en, "
-    "f.local AS local, f.location AS location, f.active AS active, f.basis AS node_basis, "
+    "f.local AS local, f.location AS location, f.active AS active, "
+    "coalesce(f.basis, 'stated') AS basis, "
     "collect({via: a.id, via_name: a.name, via_kind: a.kind, link: properties(r), "
     "districts: ad + fd}) AS links"
 )
@@ -204,7 +207,8 @@ GAP_FIRM_LINKS = (
     "OPTIONAL MATCH (b)-[:LOCATED_IN]->(d:District) "
     "RETURN a.id AS firm, a.name AS firm_name, s.id AS segment, type(p) AS type, "
     "startNode(p).id AS start, properties(p) AS link, b.id AS id, b.name AS name, "
-    "b.name_en AS name_en, b.local AS local, b.location AS location, d.id AS district"
+    "b.name_en AS name_en, b.local AS local, b.location AS location, d.id AS district, "
+    "coalesce(b.basis, 'stated') AS basis"
 )
 """Which enterprises partner with, supply or buy from the firms of these chains' segments?"""
 
@@ -289,6 +293,8 @@ class Candidate(BaseModel):
     location: str | None = None
     districts: list[str] = Field(default_factory=list)
     score: float
+    basis: str = Field("inferred", description="the strongest basis among its segment-level "
+                       "reasons (stated > inferred > reference > rule > registry)")
     reasons: list[Reason]
 
 
@@ -819,10 +825,12 @@ def _candidates(store: GraphStore, chains: list[str], seg_props: dict[str, dict[
                 continue  # a partnership alone says nothing about the segment
             score = sum(max(r.weight for r in reasons if r.kind == k)
                         for k in {r.kind for r in reasons})
+            basis = min((r.basis or "stated" for r in reasons if r.kind in SEGMENT_REASONS),
+                        key=lambda b: BASIS_STRENGTH.get(b, len(BASIS_STRENGTH)))
             out[sid].append(Candidate(
                 id=cid, name=c["name"], name_en=c["name_en"], local=c["local"],
                 mark=OUTSIDE_ZH if c["local"] is False else None, location=c["location"],
-                districts=sorted(c["districts"]), score=score, reasons=reasons))
+                districts=sorted(c["districts"]), score=score, basis=basis, reasons=reasons))
     return out
 
 
