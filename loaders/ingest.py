@@ -18,13 +18,16 @@ A mention of a known actor — by its name or alias, or a longer / shorter / abb
 it — is never proposed as a new node: it becomes a link, and a new form an alias proposal.
 
 >>> slug("山东莱威新材料有限公司")
-'shandong-laiwei-xincailiao'
->>> slug("济南产发集团", kind="enterprise")
+'shandong-laiwei-xin-cailiao'
+>>> slug("济南产发集团")
 'jinan-chanfa-group'
+>>> slug("山东省机器人与智能装备公共技术服务平台")
+'shandongsheng-jiqiren-yu-zhineng-zhuangbei-gonggong-platform'
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import tempfile
@@ -40,14 +43,13 @@ from chainatlas.loaders.ingest_match import (
     OTHER_CITIES,
     Candidate,
     Gazetteer,
-    Hit,
     form_relation,
     frame_candidates,
     org_candidates,
     pos_tags,
 )
 from chainatlas.loaders.ingest_text import Sentence, read_document, split_sentences
-from chainatlas.loaders.validate import SeedSet, read_seeds
+from chainatlas.loaders.validate import SeedSet, SeedValidationError, read_seeds
 
 SECTION_OF = {"enterprise": "enterprises", "platform": "platforms", "park": "parks",
               "cluster": "clusters", "agency": "agencies", "person": "persons",
@@ -59,7 +61,7 @@ _SUFFIX_EN = {"有限公司": "", "有限责任公司": "", "公司": "company",
               "科创城": "science-city", "大学": "university", "学院": "school", "局": "bureau"}
 
 
-def slug(name: str, kind: str | None = None) -> str:
+def slug(name: str) -> str:
     """A readable, stable id: pinyin of the name's words, the organisation word in English."""
     from pypinyin import lazy_pinyin
 
@@ -70,9 +72,10 @@ def slug(name: str, kind: str | None = None) -> str:
             break
     name = re.sub(r"（[^）]*）|\([^)]*\)", "", name)
     words = ["".join(lazy_pinyin(w)) for w, _ in pos_tags(name)]
-    parts = [re.sub(r"[^a-z0-9]", "", w.lower()) for w in [*words, tail]]
-    out = "-".join(p for p in parts if p)[:70].strip("-")
-    return out or "node"
+    parts = [p for p in (re.sub(r"[^a-z0-9]", "", w.lower()) for w in words) if p]
+    while len("-".join([*parts, tail])) > 60 and len(parts) > 1:
+        parts.pop()  # long names: keep the first words and the organisation word
+    return "-".join(p for p in [*parts, tail] if p)[:70] or "node"
 
 
 @dataclass
@@ -135,6 +138,11 @@ class Proposal:
     actors: list[Actor] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     metrics: list[Metric] = field(default_factory=list)
+    known_metrics: list[Metric] = field(default_factory=list)
+
+
+def _link_id(link: Any) -> str:
+    return link if isinstance(link, str) else link.id
 
 
 def propose(text: str, doc_id: str, seeds: SeedSet, *, title: str | None = None,
@@ -149,6 +157,8 @@ def propose(text: str, doc_id: str, seeds: SeedSet, *, title: str | None = None,
     used_ids = set(gaz.entries) | {it.model.id for it in seeds.items
                                    if it.kind in {"metric", "document"}}
     by_name: dict[str, Actor] = {}
+    have = {(_link_id(it.model.subject), it.model.value, it.model.unit)
+            for it in seeds.items if it.kind == "metric"}
     for sent in sentences:
         if re.fullmatch(r"【[^】]*】", sent.text):
             continue
@@ -163,10 +173,15 @@ def propose(text: str, doc_id: str, seeds: SeedSet, *, title: str | None = None,
         _paren_aliases(sent.text, cands)
         for c in cands:
             _take(c, sent, gaz, prop, by_name, used_ids)
-        prop.metrics += _metrics(sent, gaz, year, used_ids)
+        for m in _metrics(sent, gaz, year, used_ids):
+            if (m.subject.id, m.value, m.unit) in have:
+                prop.known_metrics.append(m)  # the graph has this figure already
+            else:
+                prop.metrics.append(m)
     _merge_forms(prop, by_name)
+    others = [a.name for a in prop.actors] + [link.mention for link in prop.links]
     for a in prop.actors:
-        _place(a, gaz)
+        _place(a, gaz, others)
     prop.links = _dedupe_links(prop.links)
     return prop
 
@@ -215,7 +230,7 @@ def _take(c: Candidate, sent: Sentence, gaz: Gazetteer, prop: Proposal,
 
 
 def _new_id(name: str, kind: str, used: set[str]) -> str:
-    base = slug(name, kind)
+    base = slug(name)
     out, n = base, 2
     while out in used:
         out, n = f"{base}-{n}", n + 1
@@ -239,43 +254,68 @@ def _merge_forms(prop: Proposal, by_name: dict[str, Actor]) -> None:
                 break
 
 
-def _place(a: Actor, gaz: Gazetteer) -> None:
-    """District, locality and chains of a new actor."""
+def _place(a: Actor, gaz: Gazetteer, others: list[str]) -> None:
+    """District, locality and chains of a new actor (``others``: the other names found, not
+    to be read as this actor's chain words)."""
+    named = gaz.district_of(a.name)
+    level = gaz.level(named) if named else None
+    headers = {gaz.district_of(h) for h in a.headers} - {None}
     if a.name.startswith(OTHER_CITIES):
         a.location = next(c for c in OTHER_CITIES if a.name.startswith(c))
-    elif (d := gaz.district_of(a.name)) is not None:
-        a.district = Placement(d, "stated", "")
-    else:
-        districts = {gaz.district_of(h) for h in a.headers} - {None}
-        if len(districts) == 1:
-            d = districts.pop()
-            a.district = Placement(d, "inferred",
-                                   f"报告【{gaz.entries[d].name}】栏目下提及（活动所在区县，推断所在地）")
-        elif len(districts) > 1 and gaz.lookup("济南市"):
-            a.district = Placement(gaz.lookup("济南市"), "inferred",
-                                   "报告多个区县栏目下提及，推断为市级")
+    elif named and (level in {"district", "county", "zone"}
+                    or (level == "city" and len(headers) != 1)):
+        a.district = Placement(named, "stated", "")
+    elif a.kind == "agency" and a.name.startswith("市") and gaz.city():
+        a.district = Placement(gaz.city(), "inferred", "名称以“市”开头，市级机构")
+    elif len(headers) == 1:
+        d = headers.pop()
+        a.district = Placement(d, "inferred",
+                               f"报告【{gaz.entries[d].name}】栏目下提及（活动所在区县，推断所在地）")
+    elif len(headers) > 1 and gaz.city():
+        a.district = Placement(gaz.city(), "inferred", "报告多个区县栏目下提及，推断为市级")
     seen: set[str] = set()
     for h in gaz.hits(a.name, ("chain", "segment")):
         if h.id not in seen:
             seen.add(h.id)
             a.chains.append(Placement(h.id, "inferred", f"名称含“{h.name}”"))
-    if not a.chains:
-        for q in a.quotes:
-            clause = _clause_with(q, a.name) or ""
+    for q in a.quotes:
+        for clause in _clauses_about(q, a.name):
+            for other in sorted(others, key=len, reverse=True):
+                if other != a.name and other not in a.name:
+                    clause = clause.replace(other, "\u3000" * len(other))
             for h in gaz.hits(clause, ("chain", "segment")):
                 if h.id not in seen:
                     seen.add(h.id)
                     a.chains.append(Placement(h.id, "inferred", f"同一分句提及“{h.name}”"))
 
 
+_BACK_REFERENCE = ("企业", "该企业", "公司", "该公司", "其", "平台", "该平台", "园区", "该园区",
+                   "基地", "该基地")
+
+
+def _clauses_about(sentence: str, name: str) -> list[str]:
+    """The clause naming ``name`` and the next one when it refers back to it (``企业聚焦…``).
+
+    >>> _clauses_about("赴甲有限公司座谈，企业聚焦集成电路封装，乙园区揭牌", "甲有限公司")
+    ['赴甲有限公司座谈', '企业聚焦集成电路封装']
+    """
+    clauses = re.split(r"[，；。、]", sentence)
+    for i, clause in enumerate(clauses):
+        if name in clause:
+            nxt = clauses[i + 1] if i + 1 < len(clauses) else ""
+            return [clause, nxt] if nxt.startswith(_BACK_REFERENCE) else [clause]
+    return []
+
+
 def _clause_with(sentence: str, name: str) -> str | None:
-    for clause in re.split(r"[，；。]", sentence):
+    for clause in re.split(r"[，；。、]", sentence):
         if name in clause:
             return clause
     return None
 
 
-_NUM = re.compile(r"(\d+(?:\.\d+)?)\s*(余)?\s*(亿元|万元|元|家|名|项|笔|个|人|台|套|亩|万平方米|平方米|%)")
+_UNITS = "亿元|万元|元|家|名|项|笔|个|人|台|套|亩|万平方米|平方米|%"
+_NUM = re.compile(rf"(\d+(?:\.\d+)?)\s*(余)?\s*({_UNITS})")
 _NOT_AFTER_NUM = re.compile(r"\s*(?:年|月|日|号|期)")
 
 
@@ -354,25 +394,26 @@ def seed_document(prop: Proposal) -> dict[str, Any]:
         if a.district and a.kind != "person":
             item["district"] = _link_obj(a.district)
         if a.chains:
-            field_name = "chains" if a.kind in {"enterprise", "project"} else "serves"
-            if a.kind in {"platform", "park", "cluster"}:
+            field_name = {"enterprise": "chains", "project": "chains", "platform": "serves",
+                          "park": "serves", "cluster": "serves", "agency": "oversees"}.get(a.kind)
+            if field_name:
                 item[field_name] = [_link_obj(c) for c in a.chains]
-            elif a.kind in {"enterprise", "project"}:
-                item[field_name] = [_link_obj(c) for c in a.chains]
-            elif a.kind == "agency":
-                item["oversees"] = [_link_obj(c) for c in a.chains]
         item["description"] = f"ingest 提议（置信度 {a.confidence:.2f}，{a.how}）"
         item["sources"] = [{"doc": prop.doc_id, "quote": q} for q in a.quotes]
         data.setdefault(SECTION_OF[a.kind], []).append(item)
     for m in prop.metrics:
         mi: dict[str, Any] = {"id": m.id, "subject": _link_obj(m.subject),
-                              "indicator": m.indicator, "value": m.value, "unit": m.unit,
+                              "indicator": m.indicator, "value": _num(m.value), "unit": m.unit,
                               "year": m.year, "kind": m.kind}
         if m.text:
             mi["text"] = m.text
         mi["sources"] = [{"doc": prop.doc_id, "quote": m.quote}]
         data.setdefault("metrics", []).append(mi)
     return data
+
+
+def _num(v: float) -> float | int:
+    return int(v) if v == int(v) else v
 
 
 def review_markdown(prop: Proposal) -> str:
@@ -408,12 +449,15 @@ def review_markdown(prop: Proposal) -> str:
         lines.append(f"  - quote: > {link.quote}")
     lines += ["", "## 数字 Figures (metrics)", ""]
     for m in prop.metrics:
-        v = int(m.value) if m.value == int(m.value) else m.value
-        lines.append(f"- `{m.id}` {m.indicator}: {v} {m.unit}"
+        lines.append(f"- `{m.id}` {m.indicator}: {_num(m.value)} {m.unit}"
                      + (f" ({m.text})" if m.text else "")
                      + f", {m.year}, subject `{m.subject.id}` ({m.subject.basis}: "
                      f"{m.subject.note}) (confidence 0.80)")
         lines.append(f"  - quote: > {m.quote}")
+    if prop.known_metrics:
+        lines += ["", "Figures the graph already has (same subject, value and unit; not "
+                  "proposed): " + "、".join(f"{m.indicator} {_num(m.value)} {m.unit}"
+                                           for m in prop.known_metrics)]
     return "\n".join(lines) + "\n"
 
 
@@ -475,7 +519,23 @@ def check_with(proposal: Path, seeds_dir: Path, sources_dir: Path, doc_file: Pat
             dest = sources / doc_file.name
             dest.unlink(missing_ok=True)
             dest.symlink_to(doc_file.resolve())
-        validate(seeds, sources)
+        try:
+            validate(seeds, sources)
+        except SeedValidationError as e:  # name the user's files, not the scratch copy
+            raise SeedValidationError([
+                dataclasses.replace(err, file=_original(err.file, tmp, proposal, seeds_dir))
+                for err in e.errors]) from None
+
+
+def _original(file: str, tmp: str, proposal: Path, seeds_dir: Path) -> str:
+    path = Path(file)
+    if not path.is_absolute():
+        return file
+    try:
+        rel = path.relative_to(Path(tmp) / "seeds")
+    except ValueError:
+        return file
+    return str(proposal if rel == Path(proposal.name) else Path(seeds_dir) / rel)
 
 
 def accept(proposal: Path, seeds_dir: Path, sources_dir: Path) -> tuple[Path, Path | None]:

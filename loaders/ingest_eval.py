@@ -41,7 +41,6 @@ from chainatlas.loaders.validate import (
     links_of,
     read_seeds,
     seed_files,
-    sources_with_paths,
 )
 
 FRAME_KINDS = {"document", "district", "chain", "segment"}

@@ -15,9 +15,10 @@ Part of ``chainatlas ingest`` (:mod:`chainatlas.loaders.ingest`). Three finders:
 
 >>> [c.name for c in org_candidates("【历城区】1月27日，与历城控股集团赴山大科创城进行现场查勘")]
 ['历城控股集团', '山大科创城']
->>> [c.name for c in org_candidates("前瞻布局量子信息未来产业科技园、山东盛迪创新药物研发基地等重大平台")]
+>>> text = "前瞻布局量子信息未来产业科技园、山东盛迪创新药物研发基地等重大平台"
+>>> [c.name for c in org_candidates(text)]
 ['量子信息未来产业科技园', '山东盛迪创新药物研发基地']
->>> [c.name for c in frame_candidates("【济阳区】赴欧锐激光、恒储机械、铭牌精工等重点企业开展走访调研")]
+>>> [c.name for c in frame_candidates("【济阳区】赴欧锐激光、恒储机械、铭牌精工等重点企业开展")]
 ['欧锐激光', '恒储机械', '铭牌精工']
 """
 
@@ -37,7 +38,8 @@ ACTOR_KINDS = ("enterprise", "platform", "park", "cluster", "agency", "person", 
 
 # organisation word -> (kind, confidence); longest first when matching
 ORG_SUFFIXES: dict[str, tuple[str, float]] = {
-    "有限公司": ("enterprise", 0.9), "有限责任公司": ("enterprise", 0.9), "公司": ("enterprise", 0.8),
+    "有限公司": ("enterprise", 0.9), "有限责任公司": ("enterprise", 0.9),
+    "公司": ("enterprise", 0.8),
     "集团": ("enterprise", 0.8),
     "研究院": ("platform", 0.85), "科学院": ("platform", 0.85), "学院": ("platform", 0.8),
     "大学": ("platform", 0.85), "实验室": ("platform", 0.85), "医院": ("platform", 0.7),
@@ -69,11 +71,16 @@ _STOP_RE = re.compile("|".join(sorted(map(re.escape, STOP_WORDS), key=len, rever
 PLACE_PREFIXES = ("山东省", "山东", "济南市", "济南", "中国", "全国", "省", "市")
 """A name may join two parts with 与/和 when its first part starts with one of these."""
 
-GENERIC_WORDS = frozenset(
-    "创新 科研 公共 服务 技术 重大 关键 重点 中试 电路板 研发 孵化 产业 工业 合资 三甲 企业 "
-    "全 该 本 我 各 这 此 省级 市级 国家级 国家 新型 高端 综合 示范 专业 成果 转化 共享 人才 "
-    "项目 园区 平台 中心 单位 部门 相关 有关 对上 一批 多个 两大 全链条 高校 驻区 区域 全区 "
-    "全市 全省 街道 机关 局属 处室 职能 科技 政务 数据 创业 招商 统计 功能 管理 发展 建设".split())
+GENERIC_WORDS = frozenset({
+    "创新", "科研", "公共", "服务", "技术", "重大", "关键", "重点", "中试",
+    "电路板", "研发", "孵化", "产业", "工业", "合资", "三甲", "企业", "全",
+    "该", "本", "我", "各", "这", "此", "省级", "市级", "国家级",
+    "国家", "新型", "高端", "综合", "示范", "专业", "成果", "转化", "共享",
+    "人才", "项目", "园区", "平台", "中心", "单位", "部门", "相关", "有关",
+    "对上", "一批", "多个", "两大", "全链条", "高校", "驻区", "区域", "全区",
+    "全市", "全省", "街道", "机关", "局属", "处室", "职能", "科技", "政务",
+    "数据", "创业", "招商", "统计", "功能", "管理", "发展", "建设",
+})
 """Words that do not make a name on their own (创新平台, 合资公司, 研发中心 …)."""
 
 OTHER_CITIES = ("深圳", "北京", "上海", "广州", "杭州", "南京", "苏州", "青岛", "天津", "武汉",
@@ -129,6 +136,7 @@ class Gazetteer:
         self.entries: dict[str, Entry] = {}
         self.by_name: dict[str, str] = {}
         self.topic_terms: dict[str, str] = {}  # chain / segment keyword -> id
+        self.levels: dict[str, str] = {}  # district id -> level
         for item in seeds.items:
             m = item.model
             if item.kind in {"metric", "relation", "document"} or m.id in skip:
@@ -136,6 +144,8 @@ class Gazetteer:
             names = [m.name, *getattr(m, "aliases", [])]
             chain = item.chain if item.kind == "segment" else getattr(m, "parent", None)
             self.entries[m.id] = Entry(m.id, item.kind, m.name, names, chain)
+            if item.kind == "district":
+                self.levels[m.id] = m.level
             for n in names:
                 self.by_name.setdefault(n.casefold(), m.id)
             if item.kind in {"chain", "segment"}:
@@ -148,6 +158,14 @@ class Gazetteer:
                 self._auto.add_word(key, (key, node_id))
         if len(self._auto):
             self._auto.make_automaton()
+
+    def level(self, node_id: str) -> str | None:
+        """A district's level (city, district, county, zone, province)."""
+        return self.levels.get(node_id)
+
+    def city(self) -> str | None:
+        """The city district (济南市), for actors placed city-wide."""
+        return next((i for i, lv in self.levels.items() if lv == "city"), None)
 
     def kind(self, node_id: str) -> str:
         return self.entries[node_id].kind
@@ -237,15 +255,16 @@ def _suffix(name: str) -> str | None:
 
 
 def strip_places(stem: str) -> str:
-    """``stem`` without the place words it starts with (济南市, 山东省, 历下区 …).
+    """``stem`` without the district or bare 省/市 it starts with (a province or city name, as
+    in 山东产业技术研究院, makes a name specific and stays).
 
-    >>> strip_places("历下区三甲")
-    '三甲'
+    >>> strip_places("历下区三甲"), strip_places("省重点"), strip_places("山东产业技术")
+    ('三甲', '重点', '山东产业技术')
     """
     changed = True
     while changed and stem:
         changed = False
-        for p in (*PLACE_PREFIXES, "全市", "全区"):
+        for p in ("省", "市", "全市", "全区", "全省", "我市", "本市"):
             if stem.startswith(p) and len(stem) > len(p):
                 stem, changed = stem[len(p):], True
         m = re.match(rf"[{_CJK}]{{1,3}}[区县]", stem)
@@ -365,7 +384,8 @@ def org_candidates(text: str, known: list[Hit] | None = None) -> list[Candidate]
 
 
 _FRAME_VERB = re.compile(r"(?:赴|走访|前往|陪同|对接|联合|指导|与)")
-_FRAME_END = re.compile(r"(?:调研|座谈|参观|开展|进行|召开|完善|做好|交流|等|赴|并|就|组织|[，。；：,])")
+_FRAME_END = re.compile(
+    r"(?:调研|座谈|参观|开展|进行|召开|完善|做好|交流|等|赴|并|就|组织|[，。；：,])")
 _LIST_SPLIT = re.compile(r"[、和及]")
 _PROPER = {"nr", "ns", "nt", "nz", "j", "eng", "nrt", "nrfg"}
 
@@ -402,8 +422,9 @@ def frame_candidates(text: str, known: list[Hit] | None = None,
             if not (listed or proper):
                 continue
             conf = 0.75 if listed else 0.55
+            kind = "agency" if item.endswith(("办", "委", "局", "厅")) else "enterprise"
             how = "listed as 重点企业 (等…企业)" if listed else f"visited/met (“{m.group(0)}…”)"
-            out.append(Candidate(item, s, e, "enterprise", conf, how))
+            out.append(Candidate(item, s, e, kind, conf, how))
     out += _persons(text, covered)
     return out
 

@@ -9,9 +9,14 @@ broken without punctuation (a wrapped paragraph, as in the weekly report's ``…
 continues. Each sentence remembers the report's own section header it stands under
 (``【历城区】…``): the district is read from it.
 
->>> text = "标题\\n\\n【历城区】1月27日，赴山大科创城查勘。平台选址基本确定。\\n【长清区】指导企业。\\n\\n编辑：陈静"
->>> [(s.text, s.header) for s in split_sentences(text)]
-[('标题', None), ('【历城区】1月27日，赴山大科创城查勘。', '历城区'), ('平台选址基本确定。', '历城区'), ('【长清区】指导企业。', '长清区'), ('编辑：陈静', None)]
+>>> text = "标题\\n\\n【历城区】1月27日，赴山大科创城。选址确定。\\n【长清区】指导。\\n\\n编辑：陈"
+>>> for s in split_sentences(text):
+...     print(s.header, s.text)
+None 标题
+历城区 【历城区】1月27日，赴山大科创城。
+历城区 选址确定。
+长清区 【长清区】指导。
+None 编辑：陈
 """
 
 from __future__ import annotations
