@@ -180,10 +180,22 @@ def propose(text: str, doc_id: str, seeds: SeedSet, *, title: str | None = None,
                 prop.metrics.append(m)
     _merge_forms(prop, by_name)
     others = [a.name for a in prop.actors] + [link.mention for link in prop.links]
+    home = _home_district(gaz, title)
     for a in prop.actors:
         _place(a, gaz, others)
+        if a.district is None and a.location is None and home and a.kind != "person":
+            a.district = Placement(home, "inferred",
+                                   f"{gaz.entries[home].name}的文件（标题），推断在该区县")
     prop.links = _dedupe_links(prop.links)
     return prop
+
+
+def _home_district(gaz: Gazetteer, title: str) -> str | None:
+    """The one district (not city or province) a document's title names, e.g. 市中区 in
+    济南市市中区推进新型工业化…行动计划."""
+    found = {h.id for h in gaz.hits(title, ("district",))
+             if gaz.level(h.id) in {"district", "county", "zone"}}
+    return found.pop() if len(found) == 1 else None
 
 
 def _year(date: str | None) -> int:

@@ -53,7 +53,8 @@ ORG_SUFFIXES: dict[str, tuple[str, float]] = {
 }
 _SUFFIX_RE = re.compile("|".join(sorted(map(re.escape, ORG_SUFFIXES), key=len, reverse=True)))
 _NOT_A_NAME = {"布局", "格局", "结局", "开局", "大局", "全局", "时局", "变局", "当局", "出局",
-               "书院", "法院", "全院", "医院"}
+               "住院", "书院", "法院", "全院", "医院"}
+_CONTINUES = ("科技园", "科创城", "城")  # 大学科技园: one name, not 大学 + 科技园
 _NOT_AN_END = ("院士", "院长", "院校", "局长", "局属", "中心城", "大学生", "平台公司", "中心区")
 
 STOP_WORDS = (
@@ -62,6 +63,8 @@ STOP_WORDS = (
     "前瞻", "聚焦", "围绕", "依托", "支持", "培育", "引进", "招引", "签约", "落地", "揭牌", "成立",
     "获批", "入选", "审核", "组建", "共建", "携手", "发挥", "提供", "助力", "面向", "包括", "合作",
     "解决", "探讨", "研讨", "座谈", "交流", "学习", "培训", "申报", "加速", "加强", "优化",
+    "一批", "以上", "各类", "是", "利用", "设立", "启动", "搭建", "搭", "争创", "创建",
+    "争取", "以",
     "就", "在", "到", "于", "由", "为", "对", "向", "从", "把", "将", "被", "等", "暨", "并", "或",
     "的", "了", "及", "同", "与", "和", "跟",
 )
@@ -79,7 +82,12 @@ GENERIC_WORDS = frozenset({
     "人才", "项目", "园区", "平台", "中心", "单位", "部门", "相关", "有关",
     "对上", "一批", "多个", "两大", "全链条", "高校", "驻区", "区域", "全区",
     "全市", "全省", "街道", "机关", "局属", "处室", "职能", "科技", "政务",
-    "数据", "创业", "招商", "统计", "功能", "管理", "发展", "建设",
+    "数据", "创业", "招商", "统计", "功能", "管理", "发展", "建设", "特色",
+    "高水平", "高能级", "载体", "共性", "概念验证", "专业化", "专业型", "工业互联网", "科创",
+    "实训", "标准", "工程", "制造业", "三级", "主导", "创新型", "深度融合", "产业链",
+    "大型", "互联网", "区域性", "研究", "院所", "科研院所", "以上", "各类", "一流",
+    "新型研发", "双创", "众创", "省重点", "市重点", "国家重点", "骨干", "领军", "头部",
+    "中医", "医疗", "区域医疗",
 })
 """Words that do not make a name on their own (创新平台, 合资公司, 研发中心 …)."""
 
@@ -88,6 +96,8 @@ OTHER_CITIES = ("深圳", "北京", "上海", "广州", "杭州", "南京", "苏
 """City names that make a firm non-local when its name starts with them."""
 
 _CJK = r"\u3400-\u9fff"
+_MEASURE = "家个项批座所类只支"
+_NUMERALS = "一二三四五六七八九十百千万两几多数"
 _NAME_CHAR = re.compile(rf"[{_CJK}A-Za-z·（）()]")
 
 
@@ -314,6 +324,8 @@ def _trim_leading(name: str) -> str:
             continue
         break
     rest = name[cut:]
+    if cut and rest == _suffix(rest):
+        return ""  # a verb and an organisation word (降低园区): no name
     return rest if len(rest) >= 3 and _suffix(rest) else name
 
 
@@ -349,7 +361,8 @@ def _joins_name(run: str, at: int, after: int) -> bool:
     before = run[:at]
     stops = list(_STOP_RE.finditer(before))
     part = before[stops[-1].end():] if stops else before
-    return (len(part) >= 4 and part.startswith(PLACE_PREFIXES)
+    return (len(part) >= 4 and (part.startswith(PLACE_PREFIXES)
+                                or re.match(rf"[{_CJK}]{{1,3}}[区县]", part) is not None)
             and not run[after:].startswith(PLACE_PREFIXES))
 
 
@@ -360,7 +373,8 @@ def org_candidates(text: str, known: list[Hit] | None = None) -> list[Candidate]
     seen: set[tuple[int, int]] = set()
     for m in _SUFFIX_RE.finditer(text):
         end = m.end()
-        if text.startswith(_NOT_AN_END, m.start()) or text[m.start() - 1:m.end()] in _NOT_A_NAME:
+        if (text.startswith(_NOT_AN_END, m.start()) or text[m.start() - 1:m.end()] in _NOT_A_NAME
+                or (text.startswith(_CONTINUES, m.end()) and m.group(0) in {"大学", "学院"})):
             continue
         floor = max([h.end for h in known if h.end <= m.start()], default=0)
         start = _left_boundary(text, m.start(), floor)
@@ -370,7 +384,12 @@ def org_candidates(text: str, known: list[Hit] | None = None) -> list[Candidate]
         name = text[start:end]
         if len(name) < 3 or name == m.group(0) or (start, end) in seen:
             continue
+        m2 = re.match(rf"[{_NUMERALS}]*[{_MEASURE}]", name)
+        if m2 and (m2.end() > 1 or text[:start].rstrip()[-1:].isdigit()):
+            start, name = start + m2.end(), name[m2.end():]  # 3家省实验室, 两家…中心
         trimmed = _trim_leading(name)
+        if not trimmed:
+            continue
         start += len(name) - len(trimmed)
         name = trimmed
         if is_generic(name) or name.count("（") != name.count("）"):
@@ -419,7 +438,7 @@ def frame_candidates(text: str, known: list[Hit] | None = None,
             if covered(s, e) or is_generic(item) or item.startswith(OTHER_CITIES):
                 continue
             proper = any(f in _PROPER for _, f in pos_tags(item)) or item.startswith(("市", "省"))
-            if not (listed or proper):
+            if not (listed or (proper and len(item) >= 3)):
                 continue
             conf = 0.75 if listed else 0.55
             kind = "agency" if item.endswith(("办", "委", "局", "厅")) else "enterprise"
@@ -430,6 +449,16 @@ def frame_candidates(text: str, known: list[Hit] | None = None,
 
 
 _STAFF = ("编辑", "校对", "审核", "签发", "责任编辑")
+_AFTER_NAME = r"[：:，,、。（(\s]|在|表示|说|介绍|指出|$"
+SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕"
+    "丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严"
+    "覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚"
+    "符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆"
+    "农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋"
+    "商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝")
+"""Common surnames: a name after a title (局长黄波) starts with one."""
+_TITLES = "副?(?:局长|书记|主任|区长|市长|县长|董事长|总经理|院长|所长|主席|厅长)"
 
 
 def _persons(text: str, covered) -> list[Candidate]:
@@ -443,6 +472,11 @@ def _persons(text: str, covered) -> list[Candidate]:
         s = m.end(1) - len(name)
         if 2 <= len(name) <= 3 and not covered(s, m.end(1)):
             out.append(Candidate(name, s, m.end(1), "person", 0.7, "“…同志”"))
+    for m in re.finditer(rf"(?:{_TITLES})([{_CJK}]{{2,3}}?)(?={_AFTER_NAME})", text):
+        if (not covered(m.start(1), m.end(1)) and not is_generic(m.group(1))
+                and m.group(1)[0] in SURNAMES):
+            out.append(Candidate(m.group(1), m.start(1), m.end(1), "person", 0.7,
+                                 "name after a title (局长/书记 …)"))
     for m in re.finditer(rf"(?:{'|'.join(_STAFF)})[：:]", text):
         pos = m.end()
         while True:
