@@ -432,6 +432,8 @@ def review_markdown(prop: Proposal) -> str:
     """The review file: every proposal with its verbatim quote and confidence."""
     lines = [f"# 待审提议 Proposals from {prop.doc_id} — {prop.title}", "",
              f"Document file: `{prop.file}`" + (f", date {prop.date}" if prop.date else ""),
+             *([f"The document `{prop.doc_id}` is already in the seeds: no `documents:` entry "
+                "is proposed.", ""] if prop.document_known else []),
              f"{len(prop.actors)} new actors, {len(prop.links)} mentions of known actors, "
              f"{len(prop.metrics)} figures. Check each, edit `{prop.doc_id}.yaml`, then "
              f"`chainatlas ingest --accept {prop.doc_id}.yaml` and `chainatlas load`.", "",
@@ -520,6 +522,7 @@ def check_with(proposal: Path, seeds_dir: Path, sources_dir: Path, doc_file: Pat
     with tempfile.TemporaryDirectory(prefix="chainatlas-ingest-") as tmp:
         seeds = Path(tmp) / "seeds"
         shutil.copytree(seeds_dir, seeds)
+        (seeds / "ingested" / proposal.name).unlink(missing_ok=True)  # accepting it again
         shutil.copy(proposal, seeds / proposal.name)
         sources = Path(tmp) / "sources"
         sources.mkdir()
@@ -562,6 +565,14 @@ def accept(proposal: Path, seeds_dir: Path, sources_dir: Path) -> tuple[Path, Pa
     data = yaml.safe_load(proposal.read_text(encoding="utf-8")) or {}
     docs = data.get("documents") or []
     doc_file = proposal.parent / docs[0]["file"] if docs and docs[0].get("file") else None
+    if doc_file is not None and not doc_file.is_file():
+        if (Path(sources_dir) / docs[0]["file"]).is_file():
+            doc_file = None  # already in the sources directory
+        else:
+            raise FileNotFoundError(
+                f"{proposal}: its document file {docs[0]['file']!r} is neither beside it nor in "
+                f"{sources_dir}; keep the ID.txt that `chainatlas ingest` wrote next to the "
+                "proposal (its quotes are checked against it)")
     check_with(proposal, seeds_dir, sources_dir, doc_file)
     placed: Path | None = None
     text = proposal.read_text(encoding="utf-8")

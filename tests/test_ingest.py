@@ -137,6 +137,13 @@ def test_new_report_proposed_linked_quoted_accepted_and_loaded(env) -> None:
     assert r.exit_code == 0, r.output
     assert (seeds_dir / "ingested" / f"{DOC}.yaml").is_file()
     assert (sources / f"{DOC}.txt").read_text(encoding="utf-8") == NEW_REPORT
+    # accepting it again replaces it (no duplicate ids); the document file must be at hand
+    assert cli("ingest", "--accept", str(out / f"{DOC}.yaml")).exit_code == 0
+    (out / f"{DOC}.txt").rename(tmp / "moved.txt")
+    (sources / f"{DOC}.txt").unlink()
+    r = cli("ingest", "--accept", str(out / f"{DOC}.yaml"))
+    assert r.exit_code == 1 and "neither beside it" in " ".join(r.output.split())
+    (tmp / "moved.txt").rename(sources / f"{DOC}.txt")
     r = cli("load")
     assert r.exit_code == 0, r.output
     from chainatlas.graph.factory import open_store
