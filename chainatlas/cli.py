@@ -340,7 +340,9 @@ def ingest(
               "was copied. Edit the proposal and run `chainatlas ingest --accept` again.")
         return
     except (UnreadableDocument, FileNotFoundError, ValueError) as e:
-        _fail(str(e))
+        from rich.markup import escape
+
+        _fail(escape(str(e)))
         return
     p = w.proposal
     console.print(f"[green]proposed[/green] 提议: {len(p.actors)} new actors, {len(p.links)} "
