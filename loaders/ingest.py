@@ -47,6 +47,7 @@ from chainatlas.loaders.ingest_match import (
     frame_candidates,
     org_candidates,
     pos_tags,
+    shared_head_candidates,
 )
 from chainatlas.loaders.ingest_text import Sentence, read_document, split_sentences
 from chainatlas.loaders.validate import SeedSet, SeedValidationError, read_seeds
@@ -165,6 +166,7 @@ def propose(text: str, doc_id: str, seeds: SeedSet, *, title: str | None = None,
         known = gaz.hits(sent.text, (*ACTOR_KINDS, "policy"))
         cands = org_candidates(sent.text, known)
         cands += frame_candidates(sent.text, known, cands)
+        cands += shared_head_candidates(sent.text, known)
         for h in known:
             if any(c.start < h.start and h.end <= c.end for c in cands):
                 continue  # 市移动 is not 移动: a known name inside a new one, not at its start

@@ -53,7 +53,7 @@ ORG_SUFFIXES: dict[str, tuple[str, float]] = {
 }
 _SUFFIX_RE = re.compile("|".join(sorted(map(re.escape, ORG_SUFFIXES), key=len, reverse=True)))
 _NOT_A_NAME = {"布局", "格局", "结局", "开局", "大局", "全局", "时局", "变局", "当局", "出局",
-               "住院", "书院", "法院", "全院", "医院"}
+               "住院", "书院", "好局", "新局", "法院", "全院", "医院"}
 _CONTINUES = ("科技园", "科创城", "城")  # 大学科技园: one name, not 大学 + 科技园
 _NOT_AN_END = ("院士", "院长", "院校", "局长", "局属", "中心城", "大学生", "平台公司", "中心区")
 
@@ -64,7 +64,7 @@ STOP_WORDS = (
     "获批", "入选", "审核", "组建", "共建", "携手", "发挥", "提供", "助力", "面向", "包括", "合作",
     "解决", "探讨", "研讨", "座谈", "交流", "学习", "培训", "申报", "加速", "加强", "优化",
     "一批", "以上", "各类", "是", "利用", "设立", "启动", "搭建", "搭", "争创", "创建",
-    "争取", "以",
+    "争取", "以", "建立", "通过", "纳入", "接入", "做强", "做大", "支撑", "推广",
     "就", "在", "到", "于", "由", "为", "对", "向", "从", "把", "将", "被", "等", "暨", "并", "或",
     "的", "了", "及", "同", "与", "和", "跟",
 )
@@ -75,19 +75,22 @@ PLACE_PREFIXES = ("山东省", "山东", "济南市", "济南", "中国", "全�
 """A name may join two parts with 与/和 when its first part starts with one of these."""
 
 GENERIC_WORDS = frozenset({
-    "创新", "科研", "公共", "服务", "技术", "重大", "关键", "重点", "中试",
-    "电路板", "研发", "孵化", "产业", "工业", "合资", "三甲", "企业", "全",
-    "该", "本", "我", "各", "这", "此", "省级", "市级", "国家级",
-    "国家", "新型", "高端", "综合", "示范", "专业", "成果", "转化", "共享",
-    "人才", "项目", "园区", "平台", "中心", "单位", "部门", "相关", "有关",
-    "对上", "一批", "多个", "两大", "全链条", "高校", "驻区", "区域", "全区",
-    "全市", "全省", "街道", "机关", "局属", "处室", "职能", "科技", "政务",
-    "数据", "创业", "招商", "统计", "功能", "管理", "发展", "建设", "特色",
-    "高水平", "高能级", "载体", "共性", "概念验证", "专业化", "专业型", "工业互联网", "科创",
-    "实训", "标准", "工程", "制造业", "三级", "主导", "创新型", "深度融合", "产业链",
-    "大型", "互联网", "区域性", "研究", "院所", "科研院所", "以上", "各类", "一流",
-    "新型研发", "双创", "众创", "省重点", "市重点", "国家重点", "骨干", "领军", "头部",
-    "中医", "医疗", "区域医疗",
+    "创新", "科研", "公共", "服务", "技术", "重大", "关键", "重点", "中试", "电路板", "研发",
+    "孵化", "产业", "工业", "合资", "三甲", "企业", "全", "该", "本", "我", "各", "这", "此",
+    "省级", "市级", "国家级", "国家", "新型", "高端", "综合", "示范", "专业", "成果", "转化",
+    "共享", "人才", "项目", "园区", "平台", "中心", "单位", "部门", "相关", "有关", "对上",
+    "一批", "多个", "两大", "全链条", "高校", "驻区", "区域", "全区", "全市", "全省", "街道",
+    "机关", "局属", "处室", "职能", "科技", "政务", "数据", "创业", "招商", "统计", "功能",
+    "管理", "发展", "建设", "特色", "高水平", "高能级", "载体", "共性", "概念验证", "专业化",
+    "专业型", "工业互联网", "科创", "实训", "标准", "工程", "制造业", "三级", "主导", "创新型",
+    "深度融合", "产业链", "大型", "互联网", "区域性", "研究", "院所", "科研院所", "以上",
+    "各类", "一流", "新型研发", "双创", "众创", "省重点", "市重点", "国家重点", "骨干", "领军",
+    "头部", "中医", "医疗", "区域医疗", "产教融合", "基地", "公共资源", "多层次", "现有",
+    "标杆型", "特色化", "新认定", "区县", "村", "社区", "绿色", "零碳", "企业技术", "工业设计",
+    "软件工程技术", "博士后", "卓越工程师", "现代产业", "未来技术", "数字化作业",
+    "国家区域医疗", "国家医学", "城市副", "北方", "商贸物流", "先进制造业", "养老服务",
+    "日间照料", "托育综合", "大学生", "综治", "停车", "协作", "试点", "绿电", "化工", "作业",
+    "数字化", "公共停车",
 })
 """Words that do not make a name on their own (创新平台, 合资公司, 研发中心 …)."""
 
@@ -96,7 +99,7 @@ OTHER_CITIES = ("深圳", "北京", "上海", "广州", "杭州", "南京", "苏
 """City names that make a firm non-local when its name starts with them."""
 
 _CJK = r"\u3400-\u9fff"
-_MEASURE = "家个项批座所类只支"
+_MEASURE = "家个项批座所类只支大"
 _NUMERALS = "一二三四五六七八九十百千万两几多数"
 _NAME_CHAR = re.compile(rf"[{_CJK}A-Za-z·（）()]")
 
@@ -331,6 +334,10 @@ def _trim_leading(name: str) -> str:
 
 def _left_boundary(text: str, stem_end: int, floor: int) -> int:
     """Where the name ending at ``stem_end`` (start of its organisation word) begins."""
+    if text[stem_end - 1:stem_end] == "”":
+        q = text.rfind("“", floor, stem_end)
+        if q >= 0 and stem_end - q <= 12:
+            return q  # “泉惠企”平台: the quoted name and its organisation word
     i = stem_end
     depth = 0
     while i > floor:
@@ -402,10 +409,52 @@ def org_candidates(text: str, known: list[Hit] | None = None) -> list[Candidate]
     return out
 
 
+_SHARED = re.compile(rf"等([{_NUMERALS}]+[大个家类])?([{_CJK}]{{2,12}}?(?:{_SUFFIX_RE.pattern}))")
+
+
+def shared_head_candidates(text: str, known: list[Hit] | None = None) -> list[Candidate]:
+    """One organisation word shared by a list: ``机器人、新能源装备、现代医药等六大产业发展办公室``
+    names 机器人产业发展办公室, 新能源装备产业发展办公室 and 现代医药产业发展办公室.
+
+    >>> text = "发挥好高速列车、燃料电池等国家技术创新中心和先进印染、虚拟现实等国家制造业创新中心"
+    >>> [c.name for c in shared_head_candidates(text)]  # doctest: +NORMALIZE_WHITESPACE
+    ['高速列车国家技术创新中心', '燃料电池国家技术创新中心', '先进印染国家制造业创新中心',
+     '虚拟现实国家制造业创新中心']
+    """
+    out: list[Candidate] = []
+    prev = 0
+    for m in _SHARED.finditer(text):
+        head = m.group(2)
+        left = re.split(r"[，。；：,（）()《》“”]", text[prev:m.start()])[-1]
+        prev = m.end()
+        if not is_generic(head):
+            continue  # 等重大平台 is generic and shared; 等山东盛迪…基地 is a name of its own
+        items = left.split("、")
+        if len(items) < 2:
+            continue
+        stops = list(_STOP_RE.finditer(items[0]))
+        items[0] = items[0][stops[-1].end():] if stops else items[0]
+        words = pos_tags(items[0])
+        while words and len(words[0][0]) == 1 and words[0][1][:1] in {"a", "d", "p", "c", "v", "u"}:
+            items[0] = items[0][len(words[0][0]):]
+            words = words[1:]
+        suffix = _suffix(head) or ""
+        kind, conf = ORG_SUFFIXES.get(suffix, ("platform", 0.6))
+        for item in items:
+            if not (2 <= len(item) <= 10) or not re.fullmatch(rf"[{_CJK}]+", item):
+                continue
+            name = item + head
+            s = text.rfind(item, 0, m.start())
+            out.append(Candidate(name, s, m.end(), kind, min(conf, 0.7),
+                                 f"list sharing “{head}” (…、{item}…等{head})"))
+    return out
+
+
 _FRAME_VERB = re.compile(r"(?:赴|走访|前往|陪同|对接|联合|指导|与)")
 _FRAME_END = re.compile(
     r"(?:调研|座谈|参观|开展|进行|召开|完善|做好|交流|等|赴|并|就|组织|[，。；：,])")
 _LIST_SPLIT = re.compile(r"[、和及]")
+_CITY_BODY = {"市", "省", "市委", "省委", "市政府", "省政府"}  # 市移动, 市委军民融合办
 _PROPER = {"nr", "ns", "nt", "nz", "j", "eng", "nrt", "nrfg"}
 
 
@@ -437,7 +486,8 @@ def frame_candidates(text: str, known: list[Hit] | None = None,
                 continue
             if covered(s, e) or is_generic(item) or item.startswith(OTHER_CITIES):
                 continue
-            proper = any(f in _PROPER for _, f in pos_tags(item)) or item.startswith(("市", "省"))
+            tags = pos_tags(item)
+            proper = any(f in _PROPER for _, f in tags) or tags[0][0] in _CITY_BODY
             if not (listed or (proper and len(item) >= 3)):
                 continue
             conf = 0.75 if listed else 0.55
