@@ -398,6 +398,11 @@ def seed_document(prop: Proposal) -> dict[str, Any]:
             doc["date"] = prop.date
         doc["file"] = prop.file
         data["documents"] = [doc]
+    claimed = {a.name.casefold() for a in prop.actors}
+    for a in prop.actors:
+        # one name, one node: an alias another proposal already claims is left out
+        a.aliases = [al for al in dict.fromkeys(a.aliases) if al.casefold() not in claimed]
+        claimed |= {al.casefold() for al in a.aliases}
     for a in prop.actors:
         item: dict[str, Any] = {"id": a.id, "name": a.name}
         if a.aliases:

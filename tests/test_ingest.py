@@ -154,6 +154,18 @@ def test_new_report_proposed_linked_quoted_accepted_and_loaded(env) -> None:
     assert rows == [{"name": "山东泉芯半导体有限公司", "docs": [DOC]}]
 
 
+def test_help_and_bad_arguments(env) -> None:
+    tmp, _, _, cli = env
+    r = cli("ingest", "--help")
+    assert r.exit_code == 0 and "--accept" in r.output and "--doc" in r.output
+    r = cli("ingest", str(tmp / "none.txt"))
+    assert r.exit_code == 1 and "--doc ID" in " ".join(r.output.split())
+    (tmp / "r.txt").write_text(NEW_REPORT, encoding="utf-8")
+    r = cli("ingest", str(tmp / "r.txt"), "--doc", "Weekly 19", "--out", str(tmp / "o"))
+    assert r.exit_code == 1 and "[a-z0-9._-]" in r.output
+    assert not (tmp / "o").exists()
+
+
 def test_accept_refuses_a_proposal_that_does_not_load(env) -> None:
     tmp, seeds_dir, sources, cli = env
     report = tmp / "r.txt"
