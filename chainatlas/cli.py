@@ -296,6 +296,63 @@ def brief(
         console.print(f"  {f.name}  ({f.stat().st_size // 1024 + 1} KB)")
 
 
+@app.command()
+def ingest(
+    file: Annotated[Path | None, typer.Argument(help="New report: .txt, .docx or .pdf")] = None,
+    doc: Annotated[
+        str | None, typer.Option("--doc", help="Document id, e.g. kjj-weekly-19-2026-02-06")
+    ] = None,
+    title: Annotated[str | None, typer.Option(help="Title (default: first line)")] = None,
+    date: Annotated[str | None, typer.Option(help="Date YYYY-MM-DD (year of figures)")] = None,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Directory for ID.yaml, ID.review.md, ID.txt")
+    ] = Path("ingest"),
+    accept: Annotated[
+        Path | None,
+        typer.Option("--accept", help="Validate a reviewed ID.yaml and copy it into seeds/"),
+    ] = None,
+) -> None:
+    """Propose what a new report adds (seed file + review file with quotes), or accept one.
+    新报告入图：提议待审，附原文引语。"""
+    from chainatlas.loaders.ingest import accept as do_accept
+    from chainatlas.loaders.ingest import ingest as do_ingest
+    from chainatlas.loaders.ingest_text import UnreadableDocument
+    from chainatlas.loaders.validate import SeedValidationError
+
+    settings = get_settings()
+    try:
+        if accept is not None:
+            dest, placed = do_accept(accept, settings.seeds_dir, settings.sources_dir)
+            console.print(f"[green]accepted[/green] 已接受: {dest}"
+                          + (f"; document file at {placed}" if placed else ""))
+            console.print("next 下一步: `chainatlas load`")
+            return
+        if file is None or doc is None:
+            _fail("give the report and its id: `chainatlas ingest FILE --doc ID --out DIR` "
+                  "(or `chainatlas ingest --accept DIR/ID.yaml`)")
+            return
+        with console.status("reading and matching 读取与匹配…"):
+            w = do_ingest(file, doc, settings.seeds_dir, out, title=title, date=date)
+    except SeedValidationError as e:
+        for err in e.errors:
+            err_console.print(str(err), highlight=False, markup=False, soft_wrap=True)
+        _fail(f"{len(e.errors)} error(s): the proposal does not load beside the seeds; nothing "
+              "was copied. Edit the proposal and run `chainatlas ingest --accept` again.")
+        return
+    except (UnreadableDocument, FileNotFoundError, ValueError) as e:
+        from rich.markup import escape
+
+        _fail(escape(str(e)))
+        return
+    p = w.proposal
+    console.print(f"[green]proposed[/green] 提议: {len(p.actors)} new actors, {len(p.links)} "
+                  f"mentions of known actors, {len(p.metrics)} figures")
+    for f in (w.yaml, w.review, w.text):
+        console.print(f"  {f}")
+    console.print(f"review {w.review.name}, edit {w.yaml.name}, then "
+                  f"`chainatlas ingest --accept {w.yaml}` and `chainatlas load`")
+
+
 def main() -> None:  # pragma: no cover
     sys.exit(app())
 
