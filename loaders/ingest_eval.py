@@ -35,6 +35,7 @@ from chainatlas.loaders.ingest import Proposal, propose, seed_document, write
 from chainatlas.loaders.ingest_match import ACTOR_KINDS
 from chainatlas.loaders.schema import link_id
 from chainatlas.loaders.validate import (
+    EVIDENCE_KINDS,
     LINK_FIELDS,
     SeedSet,
     SeedValidationError,
@@ -91,7 +92,7 @@ def only_from(seeds: SeedSet, doc_id: str) -> set[str]:
     out = set()
     for item in seeds.items:
         m = item.model
-        if item.kind in FRAME_KINDS or item.kind == "relation":
+        if item.kind in FRAME_KINDS or item.kind == "relation" or item.kind in EVIDENCE_KINDS:
             continue
         docs = {s.doc for s in getattr(m, "sources", []) or []}
         if docs == {doc_id}:

@@ -31,7 +31,7 @@ from functools import lru_cache
 
 import ahocorasick
 
-from chainatlas.loaders.validate import SeedSet
+from chainatlas.loaders.validate import EVIDENCE_KINDS, SeedSet
 
 ACTOR_KINDS = ("enterprise", "platform", "park", "cluster", "agency", "person", "project")
 """Kinds ``ingest`` proposes and links (policies are linked when named, never proposed)."""
@@ -137,6 +137,10 @@ class Entry:
     chain: str | None = None  # for segments: the chain; for chains: the parent
 
 
+NOT_NAMED = frozenset({"metric", "relation", "document", *EVIDENCE_KINDS})
+"""Seed items that are not actors with names (figures, relations, documents, evidence)."""
+
+
 class Gazetteer:
     """The names the graph already has, from a validated seed set.
 
@@ -152,7 +156,11 @@ class Gazetteer:
         self.levels: dict[str, str] = {}  # district id -> level
         for item in seeds.items:
             m = item.model
-            if item.kind in {"metric", "relation", "document"} or m.id in skip:
+            if item.kind == "segment_keywords":  # words that place an actor in a segment
+                for k in m.keywords:
+                    self.topic_terms.setdefault(k.casefold(), m.segment)
+                continue
+            if item.kind in NOT_NAMED or m.id in skip:
                 continue
             names = [m.name, *getattr(m, "aliases", [])]
             chain = item.chain if item.kind == "segment" else getattr(m, "parent", None)
