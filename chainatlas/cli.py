@@ -223,7 +223,11 @@ def serve(
     h, p = host or settings.host, port or settings.port
     console.print(f"ChainAtlas on http://{h}:{p}/  (API docs: http://{h}:{p}/docs, "
                   f"store: {settings.store_kind})")
-    uvicorn.run(create_app(settings), host=h, port=p, log_level="info")
+    from chainatlas.api.http11 import Utf8TargetH11Protocol
+
+    # raw UTF-8 in a URL (curl 'http://…/search?q=比亚迪') is accepted, not a bare 400
+    uvicorn.run(create_app(settings), host=h, port=p, log_level="info",
+                http=Utf8TargetH11Protocol)
 
 
 @app.command()
