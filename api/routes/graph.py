@@ -62,9 +62,16 @@ def get_path(
     target: Annotated[str, Query(alias="to", min_length=1, description="Id, name or alias")],
     limit: Annotated[int, Query(ge=1, le=10)] = 3,
     max_hops: Annotated[int, Query(ge=1, le=MAX_HOPS)] = MAX_HOPS,
+    expand_hubs: Annotated[bool, Query(
+        description="Also walk through hubs (济南市, 市政府 …); off by default")] = False,
 ) -> PathResult:
-    """The shortest few connections between two nodes (at most 4 hops)."""
+    """The shortest few connections between two nodes (at most 4 hops).
+
+    Hubs (the city, the city government, nodes with very many relationships) are not walked
+    through unless `expand_hubs` is set; when only a hub connects the two, the hub paths are
+    returned with `only_via_hubs: true` and a `note` saying so."""
     t = settings.query_timeout_ms
     a = resolve_or_404(store, source, None, t)["id"]
     b = resolve_or_404(store, target, None, t)["id"]
-    return shortest_paths(store, a, b, limit=limit, max_hops=max_hops, timeout_ms=t)
+    return shortest_paths(store, a, b, limit=limit, max_hops=max_hops,
+                          expand_hubs=expand_hubs, timeout_ms=t)
