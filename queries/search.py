@@ -135,7 +135,8 @@ def rank_key(q: str, keys: list[str], node_id: str,
 
 def _hit(row: dict[str, Any], match: int, matched: str, ratio: float = 1.0) -> SearchHit:
     kind_rank = KIND_ORDER.index(row["kind"]) if row["kind"] in KIND_ORDER else len(KIND_ORDER)
-    score = (len(MATCH_KINDS) - match) * 10 + ratio * 5 - kind_rank * 0.1 - len(row.get("name") or "") * 0.01
+    score = ((len(MATCH_KINDS) - match) * 10 + ratio * 5 - kind_rank * 0.1
+             - len(row.get("name") or "") * 0.01)
     return SearchHit(id=row["id"], kind=row["kind"], name=row.get("name") or row["id"],
                      name_en=row.get("name_en"), aliases=list(row.get("aliases") or []),
                      match=MATCH_KINDS[match], matched=matched, score=round(score, 3),
