@@ -86,3 +86,24 @@ def test_brief_has_results_and_figures(seed_store, tmp_path):
     cells = [c.text for sh in deck.slides[1].shapes if sh.has_table
              for row in sh.table.rows for c in row.cells]
     assert any("1800" in c for c in cells)
+
+
+def test_cli_brief_on_a_fresh_data_dir_loads_the_seeds_first(tmp_path):
+    """A fresh data dir: the store is empty, so brief loads the seeds (as serve does) instead
+    of blaming the chain name; with loading on first use turned off it says how to fill it."""
+    seeds = write_sample_seeds(tmp_path / "seeds")
+    exe = Path(sys.executable).with_name("chainatlas")
+    env = {**os.environ, "CHAINATLAS_DATA_DIR": str(tmp_path / "fresh"),
+           "CHAINATLAS_SEEDS_DIR": str(seeds), "COLUMNS": "120"}
+    env.pop("NEO4J_URI", None)
+    off = subprocess.run([str(exe), "brief", "集成电路", "--out", str(tmp_path / "x")],
+                         env={**env, "CHAINATLAS_LOAD_ON_START": "false",
+                              "CHAINATLAS_DATA_DIR": str(tmp_path / "fresh-off")},
+                         capture_output=True, text=True, timeout=120)
+    assert off.returncode == 1 and "no chain matches" not in off.stderr
+    assert "empty" in off.stderr and "chainatlas load" in off.stderr
+    r = subprocess.run([str(exe), "brief", "集成电路", "--out", str(tmp_path / "b")], env=env,
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "empty" in r.stderr and "loading the seeds" in r.stderr
+    assert (tmp_path / "b" / "integrated-circuits-map.png").stat().st_size > 10_000
