@@ -17,7 +17,7 @@ from typing import Any
 
 from chainatlas.graph.store import GraphStore
 from chainatlas.viz.data import ChainMap, chain_map
-from chainatlas.viz.style import GAP_STYLES, STAGE_ZH, role_label, style_for
+from chainatlas.viz.style import GAP_STYLES, STAGE_ZH, chain_name, role_label, style_for
 
 STEPS: tuple[str, ...] = (
     "读取产业链 chain", "交互图 HTML", "矢量图 SVG", "图片 PNG", "表格 CSV", "表格 XLSX",
@@ -160,7 +160,7 @@ def _write_xlsx(path: Path, cm: ChainMap, gaps: list[list[Any]], actors: list[li
                           "FFF6E0" if status.startswith("弱") else None)
                 if colour:
                     row[4].fill = PatternFill("solid", fgColor=colour)
-    wb.properties.title = f"{cm.name}产业链 briefing"
+    wb.properties.title = f"{chain_name(cm.name)} briefing"
     wb.properties.creator = "ChainAtlas 链图"
     wb.save(path)
 

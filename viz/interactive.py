@@ -28,6 +28,7 @@ from chainatlas.viz.style import (
     GAP_STYLES,
     ROLE_ZH,
     STAGE_ZH,
+    chain_name,
     legend,
     node_size,
     style_for,
@@ -264,7 +265,7 @@ def chain_map_payload(cm: ChainMap) -> dict[str, Any]:
         g = GAP_STYLES[status]
         rows.append({"kind": status, "zh": g["zh"], "en": g["en"], "colour": g["colour"],
                      "fill": g["fill"], "box": True})
-    title = f"{cm.name}产业链图谱"
+    title = f"{chain_name(cm.name)}图谱"
     n_gap = sum(1 for s in cm.segments if s.status in ("missing", "weak", "broken"))
     sub = (f"{cm.name_en + ' chain map · ' if cm.name_en else ''}上游 → 下游 upstream → "
            f"downstream · {len(cm.segments)} 个环节 segments · {n_gap} 处缺/弱链 gaps · "

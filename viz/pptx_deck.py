@@ -12,6 +12,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from chainatlas.viz.data import ChainMap
+from chainatlas.viz.style import chain_name
 
 if TYPE_CHECKING:
     from chainatlas.viz.brief import ChainFacts
@@ -103,7 +104,7 @@ def write_deck(path: Path, cm: ChainMap, png: Path, gaps: list[list[Any]],
     blank = prs.slide_layouts[6]
 
     s = prs.slides.add_slide(blank)
-    _text(s, Inches(0.8), Inches(2.3), Inches(11.7), Inches(1.2), f"{cm.name}产业链招商图谱",
+    _text(s, Inches(0.8), Inches(2.3), Inches(11.7), Inches(1.2), f"{chain_name(cm.name)}招商图谱",
           40, True)
     en = f"{cm.name_en} chain: map, gaps and key actors" if cm.name_en else "Chain briefing"
     _text(s, Inches(0.8), Inches(3.5), Inches(11.7), Inches(0.6), en, 20, colour="34495E")
@@ -133,7 +134,7 @@ def write_deck(path: Path, cm: ChainMap, png: Path, gaps: list[list[Any]],
                    [3.0, 2.0, 1.0, 1.5, 4.8], top=top)
 
     s = prs.slides.add_slide(blank)
-    _title(s, f"{cm.name}产业链图谱 Chain map",
+    _title(s, f"{chain_name(cm.name)}图谱 Chain map",
            "上游 → 下游 upstream → downstream · 红色虚线 = 缺链 missing · 橙色虚线 = 弱链 weak")
     pic = s.shapes.add_picture(str(png), Inches(0.4), Inches(1.45))
     max_w, max_h = Inches(12.5), Inches(5.8)
@@ -158,7 +159,7 @@ def write_deck(path: Path, cm: ChainMap, png: Path, gaps: list[list[Any]],
     lines = [f"[{d['id']}] {d.get('name') or ''} — {d.get('issuer') or ''} {d.get('date') or ''}"
              for d in docs[:10]] or ["(无 none)"]
     _text(s, Inches(0.5), Inches(1.5), Inches(12.3), Inches(5.5), "\n".join(lines), 14)
-    prs.core_properties.title = f"{cm.name}产业链 briefing"
+    prs.core_properties.title = f"{chain_name(cm.name)} briefing"
     prs.core_properties.author = "ChainAtlas 链图"
     prs.save(str(path))
     return path

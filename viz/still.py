@@ -30,6 +30,7 @@ from chainatlas.viz.style import (
     GAP_STYLES,
     ROLE_ZH,
     STAGE_ZH,
+    chain_name,
     legend,
     node_size,
     style_for,
@@ -87,7 +88,7 @@ def chain_map_figure(cm: ChainMap) -> tuple[Figure, float]:
     fig, dpi = _figure(lay.width + legend_w, lay.height)
     ax = fig.axes[0]
     fp = cjk_font_properties()
-    title = f"{cm.name}产业链图谱"
+    title = f"{chain_name(cm.name)}图谱"
     if cm.name_en:
         title += f"  ·  {cm.name_en} chain map"
     ax.text(30, 38, title, fontsize=24, fontweight="bold", va="center", fontproperties=fp)
