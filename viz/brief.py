@@ -202,7 +202,7 @@ def build_brief(store: GraphStore, chain: str, out_dir: Path,
     tick(STEPS[2])
     put(f"{base}-map.svg", chain_map_image(cm, "svg"))
     tick(STEPS[3])
-    png = put(f"{base}-map.png", chain_map_image(cm, "png"))
+    put(f"{base}-map.png", chain_map_image(cm, "png"))
     tick(STEPS[4])
     gaps, actors = gap_rows(cm), actor_rows(cm)
     for name, header, rows in ((f"{base}-gaps.csv", GAP_HEADER, gaps),
@@ -214,8 +214,9 @@ def build_brief(store: GraphStore, chain: str, out_dir: Path,
     _write_xlsx(out_dir / f"{base}.xlsx", cm, gaps, actors, docs, facts.figures)
     pack.files.append(out_dir / f"{base}.xlsx")
     tick(STEPS[6])
-    write_deck(out_dir / f"{base}-brief.pptx", cm, png, gaps, actors, docs,
-               dt.date.today().isoformat(), facts)
+    # the slide has its own title: the picture on it leaves out the map's title block
+    write_deck(out_dir / f"{base}-brief.pptx", cm, io.BytesIO(chain_map_image(cm, "png", False)),
+               gaps, actors, docs, dt.date.today().isoformat(), facts)
     pack.files.append(out_dir / f"{base}-brief.pptx")
     return pack
 

@@ -4,7 +4,7 @@ sources."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
@@ -20,7 +20,12 @@ if TYPE_CHECKING:
 EA_FONT = "Microsoft YaHei"
 """East Asian typeface named in the deck (Windows/Office); viewers fall back to a CJK font."""
 LATIN_FONT = "Calibri"
-MAX_TABLE_ROWS = 12
+MAX_TABLE_ROWS = 10
+TABLE_PT = 13.0
+"""Table text size: readable on a projected slide (header one point larger)."""
+ROW_IN = 0.42
+SLIDE_W, SLIDE_H = 12192000, 6858000
+"""16:9 widescreen (13.333 × 7.5 in), declared as such in presentation.xml."""
 
 
 def _font(run, size: float, bold: bool = False, colour: str | None = None) -> None:
@@ -58,26 +63,26 @@ def _title(slide, text: str, sub: str = "") -> None:
 
 
 def _table(slide, header: list[str], rows: list[list[Any]], widths: list[float],
-           size: float = 10.0, top: Emu | None = None) -> None:
+           size: float = TABLE_PT, top: Emu | None = None) -> None:
     top = Inches(1.45) if top is None else top
-    room = int((Inches(6.9) - top) / Inches(0.35)) - 1  # rows that fit above the footnote
+    room = int((Inches(6.9) - top) / Inches(ROW_IN)) - 1  # rows that fit above the footnote
     n = min(len(rows), MAX_TABLE_ROWS, max(room, 1))
     shape = slide.shapes.add_table(n + 1, len(header), Inches(0.5), top,
-                                   Inches(sum(widths)), Inches(0.35 * (n + 1)))
+                                   Inches(sum(widths)), Inches(ROW_IN * (n + 1)))
     table = shape.table
     for j, w in enumerate(widths):
         table.columns[j].width = Inches(w)
     for j, h in enumerate(header):
         cell = table.cell(0, j)
         cell.text = ""
-        _font(cell.text_frame.paragraphs[0].add_run(), size, True)
+        _font(cell.text_frame.paragraphs[0].add_run(), size + 1, True)
         cell.text_frame.paragraphs[0].runs[0].text = h
     for i, row in enumerate(rows[:n], 1):
         for j, v in enumerate(row):
             cell = table.cell(i, j)
             cell.text = ""
             run = cell.text_frame.paragraphs[0].add_run()
-            run.text = "" if v is None else str(v)
+            run.text = "" if v is None else _clip(str(v), CELL_CHARS)
             colour = None
             if isinstance(v, str) and v.startswith("缺链"):
                 colour = "C0392B"
@@ -87,20 +92,32 @@ def _table(slide, header: list[str], rows: list[list[Any]], widths: list[float],
     if len(rows) > n:
         _text(slide, Inches(0.5), Inches(7.0), Inches(12), Inches(0.3),
               f"另有 {len(rows) - n} 行，见 XLSX / CSV (+{len(rows) - n} more rows in the XLSX)",
-              10, colour="566573")
+              12, colour="566573")
+
+
+CELL_CHARS = 40
+"""Longer cell texts are cut with … (the XLSX has them whole)."""
+
+
+def _widescreen(prs) -> None:
+    """Declare the deck 16:9: size and the ``type`` python-pptx's 4:3 template leaves."""
+    prs.slide_width, prs.slide_height = Emu(SLIDE_W), Emu(SLIDE_H)
+    sz = prs.part._element.find(qn("p:sldSz"))
+    if sz is not None and sz.get("type"):
+        del sz.attrib["type"]  # no type = custom size; "screen4x3" would contradict 16:9
 
 
 def _clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def write_deck(path: Path, cm: ChainMap, png: Path, gaps: list[list[Any]],
+def write_deck(path: Path, cm: ChainMap, png: Path | BinaryIO, gaps: list[list[Any]],
                actors: list[list[Any]], docs: list[dict[str, Any]], date: str,
                facts: ChainFacts | None = None) -> Path:
     """Write the deck to ``path``: title, results and figures (when known), map, gaps, actors,
-    sources."""
+    sources. ``png`` is the chain map without its own title (the slide has one)."""
     prs = Presentation()
-    prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
+    _widescreen(prs)
     blank = prs.slide_layouts[6]
 
     s = prs.slides.add_slide(blank)
@@ -136,7 +153,8 @@ def write_deck(path: Path, cm: ChainMap, png: Path, gaps: list[list[Any]],
     s = prs.slides.add_slide(blank)
     _title(s, f"{chain_name(cm.name)}图谱 Chain map",
            "上游 → 下游 upstream → downstream · 红色虚线 = 缺链 missing · 橙色虚线 = 弱链 weak")
-    pic = s.shapes.add_picture(str(png), Inches(0.4), Inches(1.45))
+    pic = s.shapes.add_picture(str(png) if isinstance(png, Path) else png, Inches(0.4),
+                               Inches(1.45))
     max_w, max_h = Inches(12.5), Inches(5.8)
     ratio = min(max_w / pic.width, max_h / pic.height)
     pic.width, pic.height = Emu(int(pic.width * ratio)), Emu(int(pic.height * ratio))

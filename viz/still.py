@@ -220,11 +220,11 @@ def chain_map_figure(cm: ChainMap, titled: bool = True) -> tuple[Figure, float]:
     if cm.parent:
         sub = f"所属标志性产业链 parent chain: {cm.parent['name']}   ·   " + sub
     first = lay.bands[0].box.y if lay.bands else (lay.note.y if lay.note else lay.title_h)
-    if titled:
-        need = _title_block(None, title, title_en, sub, width, 16.0, draw=False) + 10
-    else:
-        need = 16.0
-    top = min(0.0, first - need)  # room above the layout for a long (wrapped) title
+    if titled:  # room above the layout for a long (wrapped) title
+        top = min(0.0, first - _title_block(None, title, title_en, sub, width, 16.0,
+                                            draw=False) - 10)
+    else:  # no title block: the picture starts just above the first band (or the note)
+        top = first - 16.0
     actors = {a.id: a for a in cm.chain_actors}
     kinds = sorted({a.kind for a in actors.values()}
                    | {a.kind for s in cm.segments for a in s.actors})
