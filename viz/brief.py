@@ -221,12 +221,27 @@ def build_brief(store: GraphStore, chain: str, out_dir: Path,
     return pack
 
 
+def zip_name_zh(chain_name_: str) -> str:
+    """The Chinese file name of a chain's pack, as officers file it.
+
+    >>> zip_name_zh("集成电路")
+    '集成电路产业链招商简报包.zip'
+    """
+    return f"{chain_name(chain_name_)}招商简报包.zip"
+
+
 def brief_zip(store: GraphStore, chain: str) -> tuple[str, bytes]:
-    """The pack as a zip archive: ``(file name, bytes)``."""
+    """The pack as a zip archive: ``(file name, bytes)`` (see :func:`brief_zip_named`)."""
+    name, body, _ = brief_zip_named(store, chain)
+    return name, body
+
+
+def brief_zip_named(store: GraphStore, chain: str) -> tuple[str, bytes, str]:
+    """The pack as a zip archive: ``(ASCII file name, bytes, Chinese file name)``."""
     with tempfile.TemporaryDirectory(prefix="chainatlas-brief-") as tmp:
         pack = build_brief(store, chain, Path(tmp) / "brief")
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
             for f in pack.files:
                 zf.write(f, f"{pack.chain_id}-brief/{f.name}")
-        return f"{pack.chain_id}-brief.zip", buf.getvalue()
+        return f"{pack.chain_id}-brief.zip", buf.getvalue(), zip_name_zh(pack.chain_name)
