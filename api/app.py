@@ -62,7 +62,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             if own:
                 app.state.store.close()
 
-    app = FastAPIOffline(  # /docs and /redoc from packaged assets: no CDN, works offline
+    app = FastAPIOffline(  # /docs from packaged assets (no CDN); /redoc: routes/explorer.py
+        redoc_url=None,
         title="ChainAtlas 链图",
         version=__version__,
         description="Jinan's 13+34 industrial chains as a knowledge graph: chain gaps, related "

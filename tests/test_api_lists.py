@@ -63,3 +63,18 @@ def test_openapi_documents_the_envelope_with_examples(client: Any) -> None:
         assert {"items", "total", "limit", "offset"} <= set(schemas[ref]["properties"]), path
         example = content["example"]
         assert {"items", "total", "limit", "offset"} <= set(example), path
+
+
+@pytest.mark.parametrize("url", ["/docs", "/redoc"])
+def test_api_docs_load_nothing_from_a_cdn(client: Any, url: str) -> None:
+    from chainatlas.viz.testing import external_refs
+
+    r = client.get(url)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    refs = external_refs(r.text)
+    assert refs.scripts >= 1 and refs.external == [], refs.external
+    assert "fonts.googleapis" not in r.text and "cdn." not in r.text
+    for asset in ("/static-offline-docs/swagger-ui-bundle.js",
+                  "/static-offline-docs/redoc.standalone.js"):
+        if asset in r.text:
+            assert client.get(asset).status_code == 200

@@ -267,7 +267,14 @@ def chain_map_payload(cm: ChainMap) -> dict[str, Any]:
                      "fill": g["fill"], "box": True})
     title = f"{chain_name(cm.name)}图谱"
     n_gap = sum(1 for s in cm.segments if s.status in ("missing", "weak", "broken"))
-    sub = (f"{cm.name_en + ' chain map · ' if cm.name_en else ''}上游 → 下游 upstream → "
-           f"downstream · {len(cm.segments)} 个环节 segments · {n_gap} 处缺/弱链 gaps · "
-           "悬停查看来源 hover for sources")
+    if cm.segments:
+        sub = (f"{cm.name_en + ' chain map · ' if cm.name_en else ''}上游 → 下游 upstream → "
+               f"downstream · {len(cm.segments)} 个环节 segments · {n_gap} 处缺/弱链 gaps · "
+               "悬停查看来源 hover for sources")
+    else:  # a key chain with no segments of its own: say what it is, not "0 个环节"
+        parent = cm.parent["name"] if cm.parent else None
+        sub = (f"{cm.name_en + ' · ' if cm.name_en else ''}"
+               + (f"「{parent}」下的重点产业链，暂未划分自己的环节，环节见「{parent}」 · "
+                  f"key chain of {parent}, no segments of its own"
+                  if parent else "暂未划分环节 · no segments yet"))
     return _payload(title, sub, net, tips, etips, rows, {"columns": columns, "bands": bands})
