@@ -247,7 +247,7 @@
         ["图片 PNG", base + ".png?download=true"], ["矢量图 SVG", base + ".svg?download=true"],
         ["离线网页 HTML", base + ".html?download=true"],
         ["关系网络 Neighbourhood", "#/node/" + enc(c.id)]]));
-      main.appendChild(drawing(data.drawing));
+      if (c.segments.length) { main.appendChild(drawing(data.drawing)); }
       var overview = el("div", { id: "overview" });
       main.appendChild(overview);
       api("/chains/" + enc(c.id)).then(function (ov) { chainOverview(overview, ov); })
