@@ -88,3 +88,31 @@ def test_chain_map_without_title_for_slides(seed_store: Any) -> None:
     titled = [b.text for b in text_boxes(still.chain_map_image(cm, "svg"))[2]]
     bare = [b.text for b in text_boxes(still.chain_map_image(cm, "svg", titled=False))[2]]
     assert "集成电路产业链图谱" in titled and "集成电路产业链图谱" not in bare
+
+
+def test_gap_notes_stay_clear_of_the_dashed_border(seed_store: Any) -> None:
+    """The 缺链 / 弱链 reason under a segment's actors sits inside its column, clear of the
+    dashed border (measured in layout units on the drawn figure)."""
+    import matplotlib.pyplot as plt
+
+    from chainatlas.viz.layout import chain_layout
+
+    checked = 0
+    for cid in ("integrated-circuits", "automobile", "shizhong-it", "electronic-information"):
+        cm = data.chain_map(seed_store, cid)
+        fig, _ = still.chain_map_figure(cm)
+        ax = fig.axes[0]
+        renderer = fig.canvas.get_renderer()
+        inv = ax.transData.inverted()
+        cols = chain_layout(cm).columns
+        for t in ax.texts:
+            if not t.get_text().startswith(("缺链：", "弱链：", "断链：")):
+                continue
+            (x0, y0), (x1, y1) = inv.transform(t.get_window_extent(renderer).get_points())
+            top, bottom = min(y0, y1), max(y0, y1)
+            col = next(c for c in cols if c.box.x <= (x0 + x1) / 2 <= c.box.x + c.box.w)
+            assert bottom <= col.box.y + col.box.h - 6, (cid, t.get_text(), bottom)
+            assert min(x0, x1) >= col.box.x + 4 and max(x0, x1) <= col.box.x + col.box.w - 4
+            checked += 1
+        plt.close(fig)
+    assert checked >= 3
