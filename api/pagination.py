@@ -63,8 +63,16 @@ def _known(request: Request) -> set[str] | None:
     return None if dependant is None else _query_names(dependant)
 
 
+PAGES = ("/", "/redoc")
+"""Pages a browser opens (tracking or cache-busting parameters must not break them)."""
+
+
 async def reject_unknown_params(request: Request) -> None:
-    """Refuse query parameters the route does not declare (422 naming each one)."""
+    """Refuse query parameters the route does not declare (422 naming each one); the
+    explorer's pages and assets take any."""
+    path = request.url.path
+    if path in PAGES or path.startswith("/ui/"):
+        return
     known = _known(request)
     if known is None:
         return

@@ -78,3 +78,8 @@ def test_api_docs_load_nothing_from_a_cdn(client: Any, url: str) -> None:
                   "/static-offline-docs/redoc.standalone.js"):
         if asset in r.text:
             assert client.get(asset).status_code == 200
+
+
+def test_explorer_pages_ignore_extra_parameters(client: Any) -> None:
+    assert client.get("/", params={"utm_source": "mail"}).status_code == 200
+    assert client.get("/ui/app.js", params={"v": "2"}).status_code == 200

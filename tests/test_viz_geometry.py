@@ -109,7 +109,7 @@ def test_gap_notes_stay_clear_of_the_dashed_border(seed_store: Any) -> None:
             if not t.get_text().startswith(("缺链：", "弱链：", "断链：")):
                 continue
             (x0, y0), (x1, y1) = inv.transform(t.get_window_extent(renderer).get_points())
-            top, bottom = min(y0, y1), max(y0, y1)
+            bottom = max(y0, y1)
             col = next(c for c in cols if c.box.x <= (x0 + x1) / 2 <= c.box.x + c.box.w)
             assert bottom <= col.box.y + col.box.h - 6, (cid, t.get_text(), bottom)
             assert min(x0, x1) >= col.box.x + 4 and max(x0, x1) <= col.box.x + col.box.w - 4
