@@ -145,7 +145,8 @@ def _nb_image(fmt: str):
         return Response(body, media_type=media,
                         headers=_disposition(f"{center}-neighbourhood.{fmt}", download, zh))
 
-    endpoint.__doc__ = f"Neighbourhood as a still {fmt.upper()} picture (≥1920 px wide). " + _NB_DOC
+    endpoint.__doc__ = (f"Neighbourhood as a still {fmt.upper()} picture (≥1920 px wide; at most "
+                        "40 nodes drawn, the rest named as 另有…等N个 / and N more). " + _NB_DOC)
     return endpoint
 
 
