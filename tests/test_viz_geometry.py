@@ -116,3 +116,13 @@ def test_gap_notes_stay_clear_of_the_dashed_border(seed_store: Any) -> None:
             checked += 1
         plt.close(fig)
     assert checked >= 3
+
+
+def test_interactive_legend_explains_grey_boxes_and_arrows(seed_store: Any) -> None:
+    from chainatlas.viz.interactive import chain_map_payload
+
+    rows = chain_map_payload(data.chain_map(seed_store, "automobile"))["legend"]
+    labels = [r["zh"] for r in rows]
+    assert any(x.startswith("灰框") for x in labels)
+    assert any(x.startswith("虚线箭头") for x in labels)
+    assert any(x.startswith("实线箭头") for x in labels)

@@ -265,6 +265,14 @@ def chain_map_payload(cm: ChainMap) -> dict[str, Any]:
         g = GAP_STYLES[status]
         rows.append({"kind": status, "zh": g["zh"], "en": g["en"], "colour": g["colour"],
                      "fill": g["fill"], "box": True})
+    # the grey boxes and the arrows, as on the still pictures
+    rows += [{"kind": "covered", "zh": "灰框 = 已覆盖环节", "en": "covered",
+              "colour": GAP_STYLES["covered"]["colour"], "fill": "#ffffff", "box": True,
+              "line": "solid"},
+             {"kind": "flow", "zh": "实线箭头 = 上游供给下游", "en": "feeds",
+              "colour": "#34495e", "arrow": "solid"},
+             {"kind": "flow-far", "zh": "虚线箭头 = 跨环节供给", "en": "feeds a later segment",
+              "colour": "#7f8c8d", "arrow": "dashed"}]
     title = f"{chain_name(cm.name)}图谱"
     n_gap = sum(1 for s in cm.segments if s.status in ("missing", "weak", "broken"))
     if cm.segments:
