@@ -70,6 +70,10 @@ class PathOut(BaseModel):
     edges: list[GraphEdge]
 
 
+HUBS_SHOWN = 10
+"""How many of the avoided hubs (most connected first) an answer names."""
+
+
 class HubRef(BaseModel):
     id: str
     name: str
@@ -82,8 +86,8 @@ class PathResult(BaseModel):
     paths: list[PathOut]
     expand_hubs: bool = Field(False, description="whether paths may pass through hubs")
     only_via_hubs: bool = Field(False, description="only a hub (e.g. 济南市) connects the two")
-    hubs: list[HubRef] = Field(default_factory=list,
-                               description="the hubs avoided, or the ones the paths go through")
+    hubs: list[HubRef] = Field(default_factory=list, description=(
+        "the hubs avoided (the 10 most connected), or the ones the paths go through"))
     note: str | None = None
 
     model_config = {"populate_by_name": True}
@@ -108,16 +112,17 @@ def shortest_paths(store: GraphStore, src: str, dst: str, *, limit: int = 3,
     hub = {k: v for k, v in hubs(store, types, timeout_ms=timeout_ms).items()
            if k not in (src, dst)}
     res = _paths(store, src, dst, limit, max_hops, types, sorted(hub), timeout_ms)
-    refs = [HubRef(id=k, name=v["name"] or k, degree=v["degree"]) for k, v in sorted(hub.items())]
+    refs = sorted((HubRef(id=k, name=v["name"] or k, degree=v["degree"])
+                   for k, v in hub.items()), key=lambda h: (-h.degree, h.id))
     if res.paths or src == dst:
-        return res.model_copy(update={"hubs": refs})
+        return res.model_copy(update={"hubs": refs[:HUBS_SHOWN]})
     via = _paths(store, src, dst, limit, max_hops, types, [], timeout_ms)
     if not via.paths:
         return res.model_copy(update={"hubs": refs})
     used = {n.id for p in via.paths for n in p.nodes} & hub.keys()
     names = "、".join(hub[k]["name"] or k for k in sorted(used))
     return via.model_copy(update={
-        "only_via_hubs": True, "hubs": [h for h in refs if h.id in used],
+        "only_via_hubs": True, "hubs": [h for h in refs if h.id in used][:HUBS_SHOWN],
         "note": f"两者仅经由枢纽节点（{names}）相连，没有更直接的关系。"
                 f" Only a hub ({names}) connects them: no more specific relationship."})
 
