@@ -6,10 +6,12 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
+from fastapi_offline import FastAPIOffline
 
 from chainatlas import __version__
 from chainatlas.api import problems
+from chainatlas.api.pagination import reject_unknown_params
 from chainatlas.api.routes import ROUTERS
 from chainatlas.graph.factory import open_store
 from chainatlas.graph.store import GraphStore, StoreError
@@ -60,7 +62,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             if own:
                 app.state.store.close()
 
-    app = FastAPI(
+    app = FastAPIOffline(  # /docs from packaged assets (no CDN); /redoc: routes/explorer.py
+        redoc_url=None,
         title="ChainAtlas 链图",
         version=__version__,
         description="Jinan's 13+34 industrial chains as a knowledge graph: chain gaps, related "
@@ -71,5 +74,5 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.settings = s
     problems.install(app)
     for router in ROUTERS:
-        app.include_router(router)
+        app.include_router(router, dependencies=[Depends(reject_unknown_params)])
     return app

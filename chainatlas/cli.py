@@ -29,14 +29,44 @@ def _fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
-def _open_store():
+def _open_store(seed: bool = False):
+    """The configured store; with ``seed``, an empty store is first filled from the seeds (as
+    ``serve`` does on first start), or the command stops saying how to fill it."""
     from chainatlas.graph.factory import open_store
     from chainatlas.graph.store import StoreError
 
+    settings = get_settings()
     try:
-        return open_store(get_settings())
+        store = open_store(settings)
     except StoreError as e:
         _fail(str(e))
+    if seed and store.is_empty():
+        if not settings.load_on_start:
+            store.close()
+            _fail("the store is empty (图谱为空): run `chainatlas load` first to load the seeds "
+                  f"from {settings.seeds_dir}.")
+        _seed_first_use(store, settings)
+    return store
+
+
+def _seed_first_use(store, settings) -> None:
+    """Load the seeds into an empty store, with progress (first use, like ``serve``)."""
+    from chainatlas.loaders.load import load as do_load
+    from chainatlas.loaders.validate import SeedValidationError
+
+    err_console.print(f"[yellow]the store is empty (图谱为空):[/yellow] loading the seeds from "
+                      f"{settings.seeds_dir} first (首次使用，先载入种子数据)")
+    try:
+        with Progress(TextColumn("[bold]loading"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=err_console, transient=True) as bar:
+            task = bar.add_task("load", total=None)
+            do_load(settings.seeds_dir, store, batch_size=settings.batch_size,
+                    on_total=lambda n: bar.update(task, total=n),
+                    progress=lambda n: bar.advance(task, n))
+    except (SeedValidationError, FileNotFoundError) as e:
+        store.close()
+        _fail(f"the store is empty and the seeds could not be loaded ({e}). Fix them and run "
+              "`chainatlas load`.")
 
 
 @app.command()
@@ -212,7 +242,7 @@ def query(
     missing = [p for p in q.params if p not in params and p not in q.defaults]
     if missing:
         _fail(f"query {name!r} needs --param {' --param '.join(m + '=...' for m in missing)}")
-    store = _open_store()
+    store = _open_store(seed=True)
     with store:
         rows = store.read(q.cypher, {**q.defaults, **params})
     if as_json:
@@ -252,7 +282,11 @@ def serve(
     h, p = host or settings.host, port or settings.port
     console.print(f"ChainAtlas on http://{h}:{p}/  (API docs: http://{h}:{p}/docs, "
                   f"store: {settings.store_kind})")
-    uvicorn.run(create_app(settings), host=h, port=p, log_level="info")
+    from chainatlas.api.http11 import Utf8TargetH11Protocol
+
+    # raw UTF-8 in a URL (curl 'http://…/search?q=比亚迪') is accepted, not a bare 400
+    uvicorn.run(create_app(settings), host=h, port=p, log_level="info",
+                http=Utf8TargetH11Protocol)
 
 
 @app.command()
@@ -266,7 +300,7 @@ def brief(
     from chainatlas.viz.data import NotFoundError
     from chainatlas.viz.fonts import MissingCJKFont
 
-    store = _open_store()
+    store = _open_store(seed=True)
     try:
         with store, Progress(TextColumn("[bold]{task.description}"), BarColumn(),
                              MofNCompleteColumn(), TimeElapsedColumn(), console=console) as bar:

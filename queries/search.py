@@ -3,16 +3,24 @@
 Every node stores ``search_keys`` (lower-cased name, aliases, English name, pinyin and
 initials, see :mod:`chainatlas.graph.names`) and ``keyword_keys`` (its topic ``keywords``,
 not synonyms). The Cypher text finds candidates whose keys contain the input; Python ranks them
-exact > prefix > contains (names) > keyword, and only when there are few hits adds fuzzy
-matches (difflib over every name key). A node found only through a keyword is ranked below
+exact > prefix > contains (names) > initials > keyword, and only when there are few hits adds
+fuzzy matches (difflib over every name key). A node found only through a keyword is ranked below
 every node whose name, alias, English name or pinyin matches.
+
+Pinyin initials are a weak signal ("zq" is the initials of dozens of names): a match on
+initials alone counts only when the initials equal or start with the input, ranks below every
+name / alias / English / full-pinyin match, and at most :data:`INITIALS_CAP` such hits are
+kept. So "BYD" finds 比亚迪 (its alias) first and not 航空装备与低空飞行器 (hkzb**byd**kfxq).
 
 >>> rank_key("zhongqi", ["中国重汽", "重汽", "zhongqi"], "sinotruk")
 (0, 'zhongqi')
 >>> rank_key("电工", ["山东电工电气集团"], "x")
 (2, '山东电工电气集团')
->>> rank_key("创新药", ["生物药"], "biopharma", ["创新药"])
-(3, '创新药')
+>>> rank_key("创新药", ["生物药"], "biopharma", keywords=["创新药"])
+(4, '创新药')
+>>> rank_key("byd", ["航空装备与低空飞行器", "hkzbydkfxq"], "x", initials={"hkzbydkfxq"})
+>>> rank_key("zq", ["重汽", "zhongqi", "zq"], "sinotruk", initials={"zq"})
+(3, 'zq')
 """
 
 from __future__ import annotations
@@ -22,11 +30,16 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from chainatlas.graph.names import normalise
+from chainatlas.graph.names import has_cjk, normalise, pinyin_full, pinyin_initials
 from chainatlas.graph.store import GraphStore
 from chainatlas.queries.models import Basis, Source, basis_of, pair_sources
 
-MATCH_KINDS = ("exact", "prefix", "contains", "keyword", "fuzzy")
+MATCH_KINDS = ("exact", "prefix", "contains", "initials", "keyword", "fuzzy")
+INITIALS = MATCH_KINDS.index("initials")
+KEYWORD = MATCH_KINDS.index("keyword")
+FUZZY = MATCH_KINDS.index("fuzzy")
+INITIALS_CAP = 5
+"""At most this many hits matched on pinyin initials alone are kept."""
 FUZZY_BELOW = 5
 """Fuzzy matches are added only when fewer than this many hits were found, none of them an
 exact or prefix match (a likely typo, not a short name)."""
@@ -70,7 +83,8 @@ class SearchHit(Basis):
     name_en: str | None = None
     aliases: list[str] = Field(default_factory=list)
     match: str = Field(description="exact, prefix, contains (name, alias, English, pinyin), "
-                       "keyword (a topic word of the node, ranked lower) or fuzzy")
+                       "initials (pinyin initials only, ranked lower and capped), keyword (a "
+                       "topic word of the node, ranked lower) or fuzzy")
     matched: str = Field(description="the key that matched")
     score: float
     sources: list[Source] = Field(default_factory=list)
@@ -83,17 +97,41 @@ class SearchResult(BaseModel):
     items: list[SearchHit]
 
 
+def initials_only(name: str | None, aliases: list[str], name_en: str | None,
+                  keys: list[str]) -> set[str]:
+    """The keys that are only pinyin initials (not also a name, alias or full pinyin).
+
+    >>> sorted(initials_only("比亚迪", ["BYD"], "BYD", ["比亚迪", "byd", "biyadi"]))
+    []
+    >>> sorted(initials_only("重汽", [], None, ["重汽", "zhongqi", "zq"]))
+    ['zq']
+    """
+    texts = [t for t in [name or "", *aliases] if t]
+    proper = {normalise(t) for t in texts} | {pinyin_full(t) for t in texts if has_cjk(t)}
+    if name_en:
+        proper |= {normalise(name_en), normalise(name_en).replace(" ", "")}
+    initials = {pinyin_initials(t) for t in texts if has_cjk(t)}
+    return {k for k in keys if k in initials and k not in proper}
+
+
 def rank_key(q: str, keys: list[str], node_id: str,
+             initials: set[str] | frozenset[str] = frozenset(),
              keywords: list[str] | None = None) -> tuple[int, str] | None:
-    """Best match class (0 exact, 1 prefix, 2 contains) of ``q`` over a node's keys, else 3
-    when only one of its ``keywords`` keys contains it, or None."""
+    """Best match class (0 exact, 1 prefix, 2 contains, 3 initials, 4 keyword) of ``q`` over a
+    node's keys, or None; ``initials`` (keys that are only pinyin initials) match only as 3, and
+    only when they equal or start with ``q``; ``keywords`` keys (topic words) match only as 4,
+    when nothing else does."""
     best: tuple[int, str] | None = None
     q2 = q.replace(" ", "")
     for k in [*keys, node_id.lower()]:
         for qq in {q, q2}:
             if not qq:
                 continue
-            if k == qq:
+            if k in initials:
+                if not k.startswith(qq):
+                    continue
+                rank = INITIALS
+            elif k == qq:
                 rank = 0
             elif k.startswith(qq):
                 rank = 1
@@ -106,13 +144,14 @@ def rank_key(q: str, keys: list[str], node_id: str,
     if best is None:
         for k in keywords or []:
             if (q and q in k) or (q2 and q2 in k):
-                return (3, k)
+                return (KEYWORD, k)
     return best
 
 
 def _hit(row: dict[str, Any], match: int, matched: str, ratio: float = 1.0) -> SearchHit:
     kind_rank = KIND_ORDER.index(row["kind"]) if row["kind"] in KIND_ORDER else len(KIND_ORDER)
-    score = (4 - match) * 10 + ratio * 5 - kind_rank * 0.1 - len(row.get("name") or "") * 0.01
+    score = ((len(MATCH_KINDS) - match) * 10 + ratio * 5 - kind_rank * 0.1
+             - len(row.get("name") or "") * 0.01)
     return SearchHit(id=row["id"], kind=row["kind"], name=row.get("name") or row["id"],
                      name_en=row.get("name_en"), aliases=list(row.get("aliases") or []),
                      match=MATCH_KINDS[match], matched=matched, score=round(score, 3),
@@ -130,10 +169,18 @@ def search(store: GraphStore, q: str, *, kind: str | None = None, limit: int = 2
                       timeout_ms=timeout_ms)
     hits: dict[str, SearchHit] = {}
     for row in rows:
-        ranked = rank_key(nq, list(row.get("keys") or []), row["id"], list(row.get("kw") or []))
-        if ranked is not None:
-            hits[row["id"]] = _hit(row, ranked[0], ranked[1])
-    sure = any(h.match in ("exact", "prefix") for h in hits.values())
+        keys = list(row.get("keys") or [])
+        weak = initials_only(row.get("name"), list(row.get("aliases") or []), row.get("name_en"),
+                             keys)
+        ranked = rank_key(nq, keys, row["id"], weak, list(row.get("kw") or []))
+        if ranked is not None:  # initials: the closer to the whole key, the better
+            ratio = len(nq) / len(ranked[1]) if ranked[0] == INITIALS else 1.0
+            hits[row["id"]] = _hit(row, ranked[0], ranked[1], ratio)
+    by_initials = sorted((h for h in hits.values() if h.match == "initials"),
+                         key=lambda h: (-h.score, h.id))
+    for h in by_initials[INITIALS_CAP:]:
+        del hits[h.id]
+    sure = any(h.match in ("exact", "prefix", "initials") for h in hits.values())
     if fuzzy and not sure and len(hits) < FUZZY_BELOW and len(nq) >= 2:
         owner: dict[str, str] = {}
         for row in store.read(ALL_KEYS, {"kind": kind}, timeout_ms=timeout_ms):
@@ -147,6 +194,6 @@ def search(store: GraphStore, q: str, *, kind: str | None = None, limit: int = 2
             for row in store.read(BY_IDS, {"ids": list(winners)}, timeout_ms=timeout_ms):
                 key = winners[row["id"]]
                 ratio = difflib.SequenceMatcher(None, nq, key).ratio()
-                hits[row["id"]] = _hit(row, 4, key, ratio)
+                hits[row["id"]] = _hit(row, FUZZY, key, ratio)
     items = sorted(hits.values(), key=lambda h: (-h.score, h.id))
     return SearchResult(query=q, kind=kind, total=len(items), items=items[:limit])

@@ -48,7 +48,7 @@ def test_list_paginated(gen_client: Any) -> None:
         == "ge1-39"
     r = gen_client.get("/enterprises", params={"chain": "nope"})
     assert r.status_code == 422 and r.json()["errors"][0]["parameter"] == "chain"
-    assert gen_client.get("/enterprises", params={"limit": 201}).status_code == 422
+    assert gen_client.get("/enterprises", params={"limit": 501}).status_code == 422
     assert gen_client.get("/enterprises", params={"offset": -1}).status_code == 422
 
 

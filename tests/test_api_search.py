@@ -38,7 +38,7 @@ def test_search_kind_and_limit(gen_client: Any) -> None:
 
 @pytest.mark.parametrize("params,name", [
     ({}, "q"), ({"q": ""}, "q"), ({"q": "x", "limit": 0}, "limit"),
-    ({"q": "x", "limit": 201}, "limit"), ({"q": "x", "kind": "bogus"}, "kind"),
+    ({"q": "x", "limit": 501}, "limit"), ({"q": "x", "kind": "bogus"}, "kind"),
 ])
 def test_search_bad_parameters(client: Any, params: dict, name: str) -> None:
     r = client.get("/search", params=params)
@@ -54,3 +54,19 @@ def test_control_characters_are_422(client: Any) -> None:
     r = client.post("/cypher", json={"query": "RETURN $x AS x", "params": {"x": "a\u0000"}},
                     headers={"X-API-Key": "test-key"})
     assert r.status_code == 422
+
+
+def test_pinyin_initials_rank_below_names_and_are_capped(client: Any) -> None:
+    from chainatlas.queries.search import INITIALS_CAP
+
+    zq = client.get("/search", params={"q": "zq", "limit": 200}).json()
+    assert zq["total"] <= INITIALS_CAP  # not 57 hits on any name whose initials contain zq
+    assert zq["items"][0]["id"] == "sinotruk"
+    byd = client.get("/search", params={"q": "BYD"}).json()["items"]
+    assert byd[0]["id"] == "byd" and byd[0]["match"] == "exact"
+    assert "航空装备与低空飞行器" not in [h["name"] for h in byd]
+    jn = client.get("/search", params={"q": "jn", "limit": 200}).json()["items"]
+    assert jn[0]["name"] == "济南市"
+    # a name match always ranks above an initials-only match
+    mixed = client.get("/search", params={"q": "zhongqi", "limit": 200}).json()["items"]
+    assert all(h["match"] != "initials" for h in mixed[:1])

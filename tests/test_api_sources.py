@@ -6,7 +6,7 @@ from typing import Any
 
 
 def test_sources(client: Any) -> None:
-    docs = client.get("/sources").json()
+    docs = client.get("/sources").json()["items"]
     assert docs and {"id", "name", "nodes", "relationships"} <= set(docs[0])
     cited = max(docs, key=lambda d: d["nodes"])
     body = client.get(f"/sources/{cited['id']}").json()

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import csv
+import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from PIL import Image
 from pptx import Presentation
 
 from chainatlas.viz.brief import STEPS, build_brief
@@ -94,3 +97,50 @@ def test_brief_has_results_and_figures(seed_store, tmp_path):
     cells = [c.text for sh in deck.slides[1].shapes if sh.has_table
              for row in sh.table.rows for c in row.cells]
     assert any("1800" in c for c in cells)
+
+
+def test_cli_brief_on_a_fresh_data_dir_loads_the_seeds_first(tmp_path):
+    """A fresh data dir: the store is empty, so brief loads the seeds (as serve does) instead
+    of blaming the chain name; with loading on first use turned off it says how to fill it."""
+    seeds = write_sample_seeds(tmp_path / "seeds")
+    exe = Path(sys.executable).with_name("chainatlas")
+    env = {**os.environ, "CHAINATLAS_DATA_DIR": str(tmp_path / "fresh"),
+           "CHAINATLAS_SEEDS_DIR": str(seeds), "COLUMNS": "120"}
+    env.pop("NEO4J_URI", None)
+    off = subprocess.run([str(exe), "brief", "集成电路", "--out", str(tmp_path / "x")],
+                         env={**env, "CHAINATLAS_LOAD_ON_START": "false",
+                              "CHAINATLAS_DATA_DIR": str(tmp_path / "fresh-off")},
+                         capture_output=True, text=True, timeout=120)
+    assert off.returncode == 1 and "no chain matches" not in off.stderr
+    assert "empty" in off.stderr and "chainatlas load" in off.stderr
+    r = subprocess.run([str(exe), "brief", "集成电路", "--out", str(tmp_path / "b")], env=env,
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "empty" in r.stderr and "loading the seeds" in r.stderr
+    assert (tmp_path / "b" / "integrated-circuits-map.png").stat().st_size > 10_000
+
+
+def test_deck_is_16_9_readable_and_the_map_has_no_second_title(loaded, tmp_path):
+    import zipfile
+
+    store, _ = loaded
+    build_brief(store, "集成电路", tmp_path)
+    deck_path = tmp_path / "integrated-circuits-brief.pptx"
+    xml = zipfile.ZipFile(deck_path).read("ppt/presentation.xml").decode()
+    size = re.search(r"<p:sldSz [^>]*/>", xml).group(0)
+    assert "screen4x3" not in size
+    cx, cy = (int(v) for v in re.search(r'cx="(\d+)" cy="(\d+)"', size).groups())
+    assert abs(cx / cy - 16 / 9) < 0.01
+    deck = Presentation(str(deck_path))
+    sizes = [r.font.size.pt for s in deck.slides for sh in s.shapes if sh.has_table
+             for row in sh.table.rows for c in row.cells for p in c.text_frame.paragraphs
+             for r in p.runs]
+    assert sizes and min(sizes) >= 12
+    map_slide = next(s for s in deck.slides if any(
+        sh.has_text_frame and sh.text_frame.text.startswith("集成电路产业链图谱")
+        for sh in s.shapes))
+    pic = next(sh for sh in map_slide.shapes if sh.shape_type == 13)
+    titled = Image.open(tmp_path / "integrated-circuits-map.png")
+    embedded = Image.open(io.BytesIO(pic.image.blob))
+    # the same map, without the title block the slide already has
+    assert embedded.size[0] == titled.size[0] and embedded.size[1] < titled.size[1] - 100

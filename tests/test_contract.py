@@ -19,6 +19,7 @@ from chainatlas.queries import (
     districts,
     enterprises,
     gaps,
+    lineage,
     neighbourhood,
     nodes,
     paths,
@@ -94,6 +95,9 @@ def test_every_query_function(contract_store: Any, generated: Any) -> None:
         sg = neighbourhood.neighbourhood(s, "gc0", depth=1)
         assert len(sg.nodes) == 1 + 5 + 6 and not sg.truncated
         assert paths.shortest_paths(s, "ge0-0", "ge1-0").paths[0].length == 2
+        assert "gcity" in {h.id for h in paths.shortest_paths(s, "ge0-0", "ge1-0").hubs}
+        assert lineage.lineages(s, ["gke-0"])["gke-0"][0].text \
+            == "生成链0 › 生成重点链0 › 生成重点链0环节0"
         assert search.search(s, "生成企业0-1").items[0].id == "ge0-1"
         assert nodes.resolve(s, "生企001")["id"] == "ge0-1"
         assert nodes.node_detail(s, "ge0-0").relationships

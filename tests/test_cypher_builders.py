@@ -14,6 +14,7 @@ from chainatlas.queries import (
     districts,
     enterprises,
     gaps,
+    lineage,
     neighbourhood,
     nodes,
     paths,
@@ -24,7 +25,8 @@ from chainatlas.queries import (
 from chainatlas.queries.console import check_query
 from chainatlas.queries.registry import NAMED_QUERIES
 
-MODULES = [chains, districts, enterprises, gaps, neighbourhood, nodes, related, search, sources]
+MODULES = [chains, districts, enterprises, gaps, lineage, neighbourhood, nodes, paths, related,
+           search, sources]
 
 
 def all_texts() -> dict[str, str]:

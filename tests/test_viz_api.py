@@ -101,3 +101,25 @@ def test_explorer_files_served_offline(client):
     assert client.get("/ui/app.css").headers["content-type"].startswith("text/css")
     assert client.get("/ui/..%2Fapp.py").status_code == 404
     assert client.get("/ui/vendor/LICENSE").status_code == 404
+
+
+def test_download_names_are_chinese_with_an_ascii_fallback(client):
+    import re
+    from urllib.parse import unquote
+
+    def names(url: str) -> tuple[str, str]:
+        r = client.get(url)
+        assert r.status_code == 200, r.text[:200]
+        cd = r.headers["content-disposition"]
+        cd.encode("ascii")  # the header itself stays ASCII
+        plain = re.search(r'filename="([^"]+)"', cd)
+        star = re.search(r"filename\*=UTF-8''([^;\s]+)", cd)
+        assert plain and star, cd
+        return plain.group(1), unquote(star.group(1))
+
+    assert names("/briefs/integrated-circuits.zip") == ("integrated-circuits-brief.zip",
+                                                       "集成电路产业链招商简报包.zip")
+    assert names("/viz/neighbourhood/byd.png?download=true") == ("byd-neighbourhood.png",
+                                                                "比亚迪关系网络.png")
+    assert names("/viz/chains/integrated-circuits/map.html?download=true")[1] \
+        == "集成电路产业链图谱.html"

@@ -17,7 +17,7 @@ from typing import Any
 
 from chainatlas.graph.store import GraphStore
 from chainatlas.viz.data import ChainMap, chain_map
-from chainatlas.viz.style import BASIS_ZH, GAP_STYLES, STAGE_ZH, role_label, style_for
+from chainatlas.viz.style import BASIS_ZH, GAP_STYLES, STAGE_ZH, chain_name, role_label, style_for
 
 STEPS: tuple[str, ...] = (
     "读取产业链 chain", "交互图 HTML", "矢量图 SVG", "图片 PNG", "表格 CSV", "表格 XLSX",
@@ -222,7 +222,7 @@ def _write_xlsx(path: Path, cm: ChainMap, gaps: list[list[Any]], actors: list[li
                           "F2F3F4" if status.startswith("未掌握") else None)
                 if colour:
                     row[4].fill = PatternFill("solid", fgColor=colour)
-    wb.properties.title = f"{cm.name}产业链 briefing"
+    wb.properties.title = f"{chain_name(cm.name)} briefing"
     wb.properties.creator = "ChainAtlas 链图"
     wb.save(path)
 
@@ -264,7 +264,7 @@ def build_brief(store: GraphStore, chain: str, out_dir: Path,
     tick(STEPS[2])
     put(f"{base}-map.svg", chain_map_image(cm, "svg"))
     tick(STEPS[3])
-    png = put(f"{base}-map.png", chain_map_image(cm, "png"))
+    put(f"{base}-map.png", chain_map_image(cm, "png"))
     tick(STEPS[4])
     gaps, actors = gap_rows(cm), actor_rows(cm)
     for name, header, rows in ((f"{base}-gaps.csv", GAP_HEADER, gaps),
@@ -276,18 +276,34 @@ def build_brief(store: GraphStore, chain: str, out_dir: Path,
     _write_xlsx(out_dir / f"{base}.xlsx", cm, gaps, actors, docs, facts.figures)
     pack.files.append(out_dir / f"{base}.xlsx")
     tick(STEPS[6])
-    write_deck(out_dir / f"{base}-brief.pptx", cm, png, gaps, actors, docs,
-               dt.date.today().isoformat(), facts)
+    # the slide has its own title: the picture on it leaves out the map's title block
+    write_deck(out_dir / f"{base}-brief.pptx", cm, io.BytesIO(chain_map_image(cm, "png", False)),
+               gaps, actors, docs, dt.date.today().isoformat(), facts)
     pack.files.append(out_dir / f"{base}-brief.pptx")
     return pack
 
 
+def zip_name_zh(chain_name_: str) -> str:
+    """The Chinese file name of a chain's pack, as officers file it.
+
+    >>> zip_name_zh("集成电路")
+    '集成电路产业链招商简报包.zip'
+    """
+    return f"{chain_name(chain_name_)}招商简报包.zip"
+
+
 def brief_zip(store: GraphStore, chain: str) -> tuple[str, bytes]:
-    """The pack as a zip archive: ``(file name, bytes)``."""
+    """The pack as a zip archive: ``(file name, bytes)`` (see :func:`brief_zip_named`)."""
+    name, body, _ = brief_zip_named(store, chain)
+    return name, body
+
+
+def brief_zip_named(store: GraphStore, chain: str) -> tuple[str, bytes, str]:
+    """The pack as a zip archive: ``(ASCII file name, bytes, Chinese file name)``."""
     with tempfile.TemporaryDirectory(prefix="chainatlas-brief-") as tmp:
         pack = build_brief(store, chain, Path(tmp) / "brief")
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
             for f in pack.files:
                 zf.write(f, f"{pack.chain_id}-brief/{f.name}")
-        return f"{pack.chain_id}-brief.zip", buf.getvalue()
+        return f"{pack.chain_id}-brief.zip", buf.getvalue(), zip_name_zh(pack.chain_name)

@@ -32,6 +32,7 @@ from chainatlas.viz.style import (
     REFERENCE_STYLE,
     ROLE_ZH,
     STAGE_ZH,
+    chain_name,
     legend,
     node_size,
     style_for,
@@ -314,8 +315,23 @@ def chain_map_payload(cm: ChainMap) -> dict[str, Any]:
                  "dash": "dotted"})
     rows.append({"kind": "inferred", "zh": INFERRED_STYLE["zh"], "en": INFERRED_STYLE["en"],
                  "colour": "#566573", "fill": "#ffffff", "box": True, "dash": "dashed"})
-    title = f"{cm.name}产业链图谱"
-    sub = (f"{cm.name_en + ' chain map · ' if cm.name_en else ''}上游 → 下游 upstream → "
-           f"downstream · {len(cm.segments)} 个环节 segments · {status_counts(cm)} · "
-           f"{coverage_line(cm)} · 悬停查看来源 hover for sources")
+    # the grey boxes and the arrows, as on the still pictures
+    rows += [{"kind": "covered", "zh": "灰框 = 已有（有本地企业或文件表述）", "en": "covered",
+              "colour": GAP_STYLES["covered"]["colour"], "fill": "#ffffff", "box": True,
+              "dash": "solid"},
+             {"kind": "flow", "zh": "实线箭头 = 上游供给下游", "en": "feeds",
+              "colour": "#34495e", "arrow": "solid"},
+             {"kind": "flow-far", "zh": "虚线箭头 = 跨环节供给", "en": "feeds a later segment",
+              "colour": "#7f8c8d", "arrow": "dashed"}]
+    title = f"{chain_name(cm.name)}图谱"
+    if cm.segments:
+        sub = (f"{cm.name_en + ' chain map · ' if cm.name_en else ''}上游 → 下游 upstream → "
+               f"downstream · {len(cm.segments)} 个环节 segments · {status_counts(cm)} · "
+               f"{coverage_line(cm)} · 悬停查看来源 hover for sources")
+    else:  # a key chain with no segments of its own: say what it is, not "0 个环节"
+        parent = cm.parent["name"] if cm.parent else None
+        sub = (f"{cm.name_en + ' · ' if cm.name_en else ''}"
+               + (f"「{parent}」下的重点产业链，暂未划分自己的环节，环节见「{parent}」 · "
+                  f"key chain of {parent}, no segments of its own"
+                  if parent else "暂未划分环节 · no segments yet"))
     return _payload(title, sub, net, tips, etips, rows, {"columns": columns, "bands": bands})

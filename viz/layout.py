@@ -127,12 +127,14 @@ class ChainLayout:
     chain_row: Box | None
     chain_slots: list[ActorSlot]
     title_h: float
+    note: Box | None = None  # a chain with no segments of its own: where the note goes
+    chain_hidden: int = 0  # whole-chain actors not drawn (``+N``)
 
 
 COL_W = 230.0
 COL_GAP = 60.0
 HEADER_H = 74.0
-ROW_H = 58.0
+ROW_H = 62.0
 BAND_H = 34.0
 TITLE_H = 90.0
 MARGIN = 30.0
@@ -151,7 +153,7 @@ def chain_layout(cm: ChainMap, max_rows: int = MAX_ROWS) -> ChainLayout:
     (['a', 'b'], True)
     """
     rows = max([min(len(s.actors), max_rows) for s in cm.segments] + [MIN_BODY_ROWS])
-    body_h = rows * ROW_H + 24 + 34  # + a line for the gap reason
+    body_h = rows * ROW_H + 12 + 76  # + room for the gap reason (2 lines) and "+N more"
     top = TITLE_H + BAND_H + 34
     columns: list[SegmentColumn] = []
     for i, seg in enumerate(cm.segments):
@@ -173,19 +175,26 @@ def chain_layout(cm: ChainMap, max_rows: int = MAX_ROWS) -> ChainLayout:
     n_cols = max(len(columns), 1)
     inner_w = n_cols * COL_W + (n_cols - 1) * COL_GAP
     y = top + HEADER_H + body_h + 30
+    note = None
+    if not columns:  # a key chain with no segments of its own: a note, not an empty canvas
+        inner_w = max(inner_w, 1200.0 - 2 * MARGIN)
+        note = Box(MARGIN, TITLE_H + 10, inner_w, 90.0)
+        y = note.y + note.h + 24
     if any(abs(idx.get(a, 0) - idx.get(b, 0)) > 1 for a, b in cm.flows):
         y += 50  # room for the curves joining columns that are not neighbours
     chain_row = None
     chain_slots: list[ActorSlot] = []
+    chain_hidden = 0
     if cm.chain_actors:
         per_row = max(1, int(inner_w // 250))
         shown = cm.chain_actors[: per_row * 3]
+        chain_hidden = len(cm.chain_actors) - len(shown)
         n_rows = math.ceil(len(shown) / per_row)
-        chain_row = Box(MARGIN, y, inner_w, 44 + n_rows * ROW_H)
+        chain_row = Box(MARGIN, y, inner_w, 44 + n_rows * ROW_H + (24 if chain_hidden else 0))
         for k, a in enumerate(shown):
             chain_slots.append(ActorSlot(a.id, None, MARGIN + 22 + (k % per_row) * 250,
                                          y + 44 + ROW_H * (k // per_row + 0.5)))
         y += chain_row.h + 20
     width = max(inner_w + 2 * MARGIN, 900.0)
-    # two legend rows under the picture: kinds, then statuses and bases
-    return ChainLayout(width, y + 96, columns, bands, chain_row, chain_slots, TITLE_H)
+    return ChainLayout(width, y + 60, columns, bands, chain_row, chain_slots, TITLE_H, note,
+                       chain_hidden)

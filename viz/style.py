@@ -125,6 +125,18 @@ def _edge_labels() -> dict[str, str]:
 EDGE_ZH.update(_edge_labels())
 
 
+CHAIN_SUFFIXES = ("产业链群", "产业链", "链群", "产业集群", "产业")
+
+
+def chain_name(name: str) -> str:
+    """A chain's name as a heading: ``产业链`` added unless the name already says it.
+
+    >>> chain_name("集成电路"), chain_name("市中区新能源汽车产业链群")
+    ('集成电路产业链', '市中区新能源汽车产业链群')
+    """
+    return name if name.endswith(CHAIN_SUFFIXES) else f"{name}产业链"
+
+
 def style_for(kind: str | None) -> KindStyle:
     """Style of a kind (a neutral grey for unknown kinds)."""
     return STYLES.get(kind or "", DEFAULT)

@@ -72,8 +72,11 @@ def serve(store: GraphStore) -> Iterator[str]:
     import uvicorn
 
     port = free_port()
+    from chainatlas.api.http11 import Utf8TargetH11Protocol
+
     server = uvicorn.Server(uvicorn.Config(build_app(store), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="on"))
+                                           log_level="warning", lifespan="on",
+                                           http=Utf8TargetH11Protocol))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

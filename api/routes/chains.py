@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query
 
 from chainatlas.api.deps import SettingsDep, StoreDep
 from chainatlas.api.models import PROBLEMS
+from chainatlas.api.pagination import LimitQ, OffsetQ, Page, list_doc, page
 from chainatlas.api.routes.common import found, resolve_or_404, resolve_param
 from chainatlas.queries.chains import ChainOverview, ChainSummary, chain_overview, list_chains
 from chainatlas.queries.gaps import ChainGapSummary, GapReport, gap_overview, gap_report
@@ -17,13 +18,18 @@ router = APIRouter(tags=["chains"], responses=PROBLEMS)
 ChainKey = Annotated[str, Path(description="Chain id, Chinese name or alias (URL-encoded)")]
 
 
-@router.get("/chains", response_model=list[ChainSummary], operation_id="list_chains")
+@router.get("/chains", response_model=Page[ChainSummary], operation_id="list_chains",
+            responses=list_doc({"id": "integrated-circuits", "name": "集成电路", "tier": "key",
+                                "parent": {"id": "electronic-info", "kind": "chain",
+                                           "name": "电子信息"}}, total=60))
 def get_chains(
     store: StoreDep, settings: SettingsDep,
     tier: Annotated[Literal["flagship", "key", "district"] | None, Query()] = None,
-) -> list[ChainSummary]:
+    limit: LimitQ = 100, offset: OffsetQ = 0,
+) -> Page[ChainSummary]:
     """The chains (13 flagship, their key chains, district chain groups) with counts."""
-    return list_chains(store, tier, timeout_ms=settings.query_timeout_ms)
+    return page(list_chains(store, tier, timeout_ms=settings.query_timeout_ms),
+                limit=limit, offset=offset)
 
 
 @router.get("/chains/{id}", response_model=ChainOverview, operation_id="get_chain")
@@ -53,14 +59,18 @@ def get_chain_gaps(
     return found(rep, "chain", id)
 
 
-@router.get("/gaps", response_model=list[ChainGapSummary], operation_id="list_chain_gaps")
+@router.get("/gaps", response_model=Page[ChainGapSummary], operation_id="list_chain_gaps",
+            responses=list_doc({"chain": {"id": "integrated-circuits", "name": "集成电路"},
+                                "summary": {"missing": 2, "weak": 1, "covered": 5}}, total=13))
 def get_gaps(
     store: StoreDep, settings: SettingsDep,
     tier: Annotated[Literal["flagship", "key", "district"] | None, Query()] = "flagship",
     district: Annotated[str | None, Query(description="Scope: district id or name")] = None,
-) -> list[ChainGapSummary]:
+    limit: LimitQ = 100, offset: OffsetQ = 0,
+) -> Page[ChainGapSummary]:
     """Every chain of a tier with its gap, weak and unknown segments and coverage, most gaps
     first: the same statuses as each chain's own report."""
     t = settings.query_timeout_ms
     d = resolve_param(store, "district", district, "district", t)
-    return gap_overview(store, tier=tier, district=d, timeout_ms=t)
+    return page(gap_overview(store, tier=tier, district=d, timeout_ms=t),
+                limit=limit, offset=offset)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from importlib import resources
 
 from fastapi import APIRouter
+from fastapi.openapi.docs import get_redoc_html
 from fastapi.responses import HTMLResponse, Response
 
 from chainatlas.api.problems import NotFound
@@ -52,3 +53,21 @@ def static_file(name: str) -> Response:
     """The explorer's own assets (``api/static``)."""
     return Response(_read("chainatlas.api", name), media_type=_media(name),
                     headers={"Cache-Control": "no-cache"})
+
+
+REDOC_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+             "script-src 'self' 'unsafe-inline' blob:; worker-src 'self' blob:; "
+             "font-src 'self' data:")
+"""ReDoc's bundle always tries to show Redocly's logo from its CDN: the policy keeps every
+request on this server (the page works the same without the logo)."""
+
+
+@router.get("/redoc", include_in_schema=False)
+def redoc() -> HTMLResponse:
+    """ReDoc from the assets fastapi-offline ships (no CDN, no web fonts): works offline."""
+    page = get_redoc_html(openapi_url="/openapi.json", title="ChainAtlas 链图 - ReDoc",
+                          redoc_js_url="/static-offline-docs/redoc.standalone.js",
+                          redoc_favicon_url="/static-offline-docs/favicon.png",
+                          with_google_fonts=False)
+    return HTMLResponse(page.body.decode("utf-8"),
+                        headers={"Content-Security-Policy": REDOC_CSP})

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path
 
 from chainatlas.api.deps import SettingsDep, StoreDep
 from chainatlas.api.models import PROBLEMS
+from chainatlas.api.pagination import LimitQ, OffsetQ, Page, list_doc, page
 from chainatlas.api.routes.common import found, resolve_or_404
 from chainatlas.queries.sources import (
     DocumentCitations,
@@ -19,10 +20,14 @@ from chainatlas.queries.sources import (
 router = APIRouter(tags=["sources"], responses=PROBLEMS)
 
 
-@router.get("/sources", response_model=list[DocumentSummary], operation_id="list_sources")
-def get_sources(store: StoreDep, settings: SettingsDep) -> list[DocumentSummary]:
+@router.get("/sources", response_model=Page[DocumentSummary], operation_id="list_sources",
+            responses=list_doc({"id": "doc-13-34", "name": "济南市“13+34”产业链工作方案"},
+                               total=5))
+def get_sources(store: StoreDep, settings: SettingsDep, limit: LimitQ = 100,
+                offset: OffsetQ = 0) -> Page[DocumentSummary]:
     """The source documents, with how many nodes and relationships cite each."""
-    return list_documents(store, timeout_ms=settings.query_timeout_ms)
+    return page(list_documents(store, timeout_ms=settings.query_timeout_ms),
+                limit=limit, offset=offset)
 
 
 @router.get("/sources/{doc}", response_model=DocumentCitations, operation_id="get_source")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
@@ -73,8 +74,24 @@ def _guard(fn: Callable[[], T]) -> T:
         raise Problem(422, "Invalid parameter", str(e)) from e
 
 
-def _disposition(name: str, download: bool) -> dict[str, str]:
-    return {"Content-Disposition": f'{"attachment" if download else "inline"}; filename="{name}"'}
+def _disposition(name: str, download: bool, name_zh: str | None = None) -> dict[str, str]:
+    """``Content-Disposition`` with the Chinese file name (RFC 6266 / RFC 5987
+    ``filename*=UTF-8''…``) and the ASCII id name as the fallback for old clients."""
+    value = f'{"attachment" if download else "inline"}; filename="{name}"'
+    if name_zh:
+        value += "; filename*=UTF-8''" + quote(name_zh, safe="")
+    return {"Content-Disposition": value}
+
+
+def _nb_name(g: Any, ext: str) -> str:
+    center = g.node(g.center)
+    return f"{center.name if center else g.center}关系网络.{ext}"
+
+
+def _cm_name(cm: Any, ext: str) -> str:
+    from chainatlas.viz.style import chain_name
+
+    return f"{chain_name(cm.name)}图谱.{ext}"
 
 
 def _graph(store: GraphStore, node_id: str, depth: int, kinds: list[str] | None,
@@ -102,12 +119,13 @@ async def neighbourhood_html(store: StoreDep, node_id: str, depth: DepthQ = 1,
                              download: DownloadQ = False) -> Response:
     from chainatlas.viz.interactive import neighbourhood_html as render
 
-    def build() -> tuple[str, str]:
+    def build() -> tuple[str, str, str]:
         g = _graph(store, node_id, depth, kinds, rel_types, max_nodes)
-        return g.center, render(g)
+        return g.center, render(g), _nb_name(g, "html")
 
-    center, html = await run_in_threadpool(_guard, build)
-    return HTMLResponse(html, headers=_disposition(f"{center}-neighbourhood.html", download))
+    center, html, zh = await run_in_threadpool(_guard, build)
+    return HTMLResponse(html, headers=_disposition(f"{center}-neighbourhood.html", download,
+                                                   zh))
 
 
 def _nb_image(fmt: str):
@@ -118,15 +136,17 @@ def _nb_image(fmt: str):
                        download: DownloadQ = False) -> Response:
         from chainatlas.viz.still import neighbourhood_image
 
-        def build() -> tuple[str, bytes]:
+        def build() -> tuple[str, bytes, str]:
             g = _graph(store, node_id, depth, kinds, rel_types, max_nodes)
-            return g.center, _still(lambda: neighbourhood_image(g, fmt))  # type: ignore[arg-type]
+            return (g.center, _still(lambda: neighbourhood_image(g, fmt)),  # type: ignore[arg-type]
+                    _nb_name(g, fmt))
 
-        center, body = await run_in_threadpool(_guard, build)
+        center, body, zh = await run_in_threadpool(_guard, build)
         return Response(body, media_type=media,
-                        headers=_disposition(f"{center}-neighbourhood.{fmt}", download))
+                        headers=_disposition(f"{center}-neighbourhood.{fmt}", download, zh))
 
-    endpoint.__doc__ = f"Neighbourhood as a still {fmt.upper()} picture (≥1920 px wide). " + _NB_DOC
+    endpoint.__doc__ = (f"Neighbourhood as a still {fmt.upper()} picture (≥1920 px wide; at most "
+                        "40 nodes drawn, the rest named as 另有…等N个 / and N more). " + _NB_DOC)
     return endpoint
 
 
@@ -152,12 +172,12 @@ async def chain_map_html(store: StoreDep, chain_id: str,
     marked (缺链 red, 弱链 amber); a self-contained offline page."""
     from chainatlas.viz.interactive import chain_map_html as render
 
-    def build() -> tuple[str, str]:
+    def build() -> tuple[str, str, str]:
         cm = _chain_map(store, chain_id)
-        return cm.id, render(cm)
+        return cm.id, render(cm), _cm_name(cm, "html")
 
-    cid, html = await run_in_threadpool(_guard, build)
-    return HTMLResponse(html, headers=_disposition(f"{cid}-map.html", download))
+    cid, html, zh = await run_in_threadpool(_guard, build)
+    return HTMLResponse(html, headers=_disposition(f"{cid}-map.html", download, zh))
 
 
 def _cm_image(fmt: str):
@@ -166,13 +186,14 @@ def _cm_image(fmt: str):
     async def endpoint(store: StoreDep, chain_id: str, download: DownloadQ = False) -> Response:
         from chainatlas.viz.still import chain_map_image
 
-        def build() -> tuple[str, bytes]:
+        def build() -> tuple[str, bytes, str]:
             cm = _chain_map(store, chain_id)
-            return cm.id, _still(lambda: chain_map_image(cm, fmt))  # type: ignore[arg-type]
+            return (cm.id, _still(lambda: chain_map_image(cm, fmt)),  # type: ignore[arg-type]
+                    _cm_name(cm, fmt))
 
-        cid, body = await run_in_threadpool(_guard, build)
+        cid, body, zh = await run_in_threadpool(_guard, build)
         return Response(body, media_type=media,
-                        headers=_disposition(f"{cid}-map.{fmt}", download))
+                        headers=_disposition(f"{cid}-map.{fmt}", download, zh))
 
     endpoint.__doc__ = (f"The chain map as a still {fmt.upper()} picture for slides "
                         "(≥1920 px wide, white background, Chinese labels).")
@@ -225,8 +246,8 @@ async def neighbourhood_json(store: StoreDep, node_id: str, depth: DepthQ = 1,
 async def brief_zip(store: StoreDep, chain_id: str) -> Response:
     """Chain map (HTML, SVG, PNG), gap table and key actors (CSV with BOM, XLSX) and a PPTX
     deck, zipped: the same pack as ``chainatlas brief CHAIN``."""
-    from chainatlas.viz.brief import brief_zip as build_zip
+    from chainatlas.viz.brief import brief_zip_named
 
-    name, body = await run_in_threadpool(
-        _guard, lambda: _still(lambda: build_zip(store, chain_id)))  # type: ignore[arg-type]
-    return Response(body, media_type=ZIP, headers=_disposition(name, True))
+    name, body, zh = await run_in_threadpool(
+        _guard, lambda: _still(lambda: brief_zip_named(store, chain_id)))  # type: ignore[arg-type]
+    return Response(body, media_type=ZIP, headers=_disposition(name, True, zh))

@@ -42,6 +42,8 @@
     return e;
   }
   function enc(s) { return encodeURIComponent(s); }
+  /* 产业链 added unless the name already says it (no "…产业链群产业链") */
+  function chainName(n) { return /(产业链群|产业链|链群|产业集群|产业)$/.test(n) ? n : n + "产业链"; }
 
   function api(path) {
     return fetch(path, { headers: { Accept: "application/json" } }).then(function (r) {
@@ -53,15 +55,34 @@
       });
     });
   }
-  function items(data) { return Array.isArray(data) ? data : (data && data.items) || []; }
+  function items(data) { return (data && data.items) || []; }
+  var PLAIN = { 400: "请求有误 Bad request", 404: "没有找到 Not found",
+    422: "参数有误 Invalid parameter", 503: "图谱服务暂不可用，请稍后再试 The graph store is unavailable, try again shortly",
+    504: "查询超时，请缩小范围 The query timed out: narrow it down" };
   function showError(where, err) {
-    where.appendChild(el("p", { className: "error", text: "出错了 Error — " + err.message }));
+    var text = PLAIN[err.status] || ("出错了 Something went wrong (" + (err.status || "network") + ")");
+    where.appendChild(el("p", { className: "error", role: "alert", text: text }));
+    suggest(where, err);
+  }
+  function suggest(where, err) {
     var sugg = err.problem && err.problem.suggestions;
     if (sugg && sugg.length) {
-      var p = el("p", { text: "您是不是要找 Did you mean: " });
+      var p = el("p", { className: "suggestions", text: "您是不是要找 Did you mean: " });
       sugg.forEach(function (s) { p.appendChild(link(s)); p.appendChild(document.createTextNode(" ")); });
       where.appendChild(p);
     }
+  }
+  /* One plain message for a name that matches nothing, with suggestions and a search link. */
+  function notFound(where, what, name, err) {
+    where.appendChild(el("h1", { text: name }));
+    where.appendChild(el("p", { className: "error", role: "alert",
+      text: "没有找到名为“" + name + "”的" + what.zh + "。 No " + what.en + " named “" + name + "”." }));
+    suggest(where, err);
+    var p = el("p", { className: "searchhint", text: "可以在上方搜索框中按名称、别名或拼音查找 Search by name, alias or pinyin: " });
+    var a = el("a", { href: "#", text: "搜索“" + name + "” Search" });
+    a.addEventListener("click", function (ev) { ev.preventDefault(); q.value = name; q.focus(); search(name); });
+    p.appendChild(a);
+    where.appendChild(p);
   }
   function href(node) {
     var kind = node.kind || "node";
@@ -241,7 +262,7 @@
     api("/viz/chains/" + enc(id) + "/map.json").then(function (data) {
       var c = data.chain;
       clear(c.name);
-      main.appendChild(el("h1", { text: c.name + "产业链 " }, [el("small", { text: c.name_en || "" })]));
+      main.appendChild(el("h1", { text: chainName(c.name) + " " }, [el("small", { text: c.name_en || "" })]));
       var sub = el("p", { className: "sub" }, [data.drawing.subtitle]);
       if (c.parent) { sub.appendChild(el("span", { text: " · 所属 parent: " })); sub.appendChild(link(Object.assign({ kind: "chain" }, c.parent))); }
       main.appendChild(sub);
@@ -251,7 +272,7 @@
         ["图片 PNG", base + ".png?download=true"], ["矢量图 SVG", base + ".svg?download=true"],
         ["离线网页 HTML", base + ".html?download=true"],
         ["关系网络 Neighbourhood", "#/node/" + enc(c.id)]]));
-      main.appendChild(drawing(data.drawing));
+      if (c.segments.length) { main.appendChild(drawing(data.drawing)); }
       var overview = el("div", { id: "overview" });
       main.appendChild(overview);
       api("/chains/" + enc(c.id)).then(function (ov) { chainOverview(overview, ov); })
@@ -260,6 +281,22 @@
         var p = el("p", { text: "重点产业链 Key chains: " });
         c.subchains.forEach(function (k) { p.appendChild(link(Object.assign({ kind: "chain" }, k))); p.appendChild(document.createTextNode("  ")); });
         main.appendChild(p);
+      }
+      if (!c.segments.length) {
+        /* a key chain with no segments of its own: what it is and where its segments are */
+        var note = el("div", { className: "note", id: "no-segments" });
+        note.appendChild(el("p", { text: c.parent
+          ? "“" + c.name + "”是标志性产业链“" + c.parent.name + "”下的重点产业链，暂未划分自己的环节；缺链弱链分析见其所属产业链。 " +
+            "A key chain of " + (c.parent.name_en || c.parent.name) + " with no segments of its own: its gaps are analysed on the parent chain."
+          : "“" + c.name + "”暂未划分环节。 No segments yet." }));
+        if (c.parent) {
+          note.appendChild(el("p", {}, [el("a", { href: "#/chain/" + enc(c.parent.id), className: "primary",
+            text: "查看“" + c.parent.name + "”的环节与缺链 See the segments and gaps of " + (c.parent.name_en || c.parent.name) })]));
+        }
+        main.appendChild(note);
+        keyActors(c);
+        markCurrent();
+        return;
       }
       main.appendChild(el("h2", { text: "缺链弱链分析 Gaps" }));
       main.appendChild(gapCounts(statusSummary(c.segments), c.overall));
@@ -309,6 +346,15 @@
         kt.appendChild(kb);
         main.appendChild(kt);
       }
+      keyActors(c);
+      markCurrent();
+    }).catch(function (e) {
+      if (e.status === 404) { notFound(main, { zh: "产业链", en: "chain" }, id, e); }
+      else { showError(main, e); }
+    });
+  }
+
+  function keyActors(c) {
       main.appendChild(el("h2", { text: "重点主体 Key actors" }));
       var seen = {}, cards = el("div", { className: "cards", id: "actors" });
       c.segments.forEach(function (s) {
@@ -326,8 +372,6 @@
       });
       if (!cards.childNodes.length) { cards.appendChild(el("p", { className: "muted", text: "暂无 none yet" })); }
       main.appendChild(cards);
-      markCurrent();
-    }).catch(function (e) { showError(main, e); });
   }
 
   function statusSummary(segments) {
@@ -446,7 +490,10 @@
         var r = refs((KIND_ZH[kind] || kind) + " " + kind, p.actors[kind]);
         if (r) { main.appendChild(r); }
       });
-    }).catch(function (e) { showError(main, e); });
+    }).catch(function (e) {
+      if (e.status === 404) { notFound(main, { zh: "区县", en: "district" }, id, e); }
+      else { showError(main, e); }
+    });
   }
 
   function neighbourhoodBlock(id, depth, target) {
@@ -466,16 +513,43 @@
     });
   }
 
+  function lineageBlock(lines) {
+    var box = el("div", { id: "lineage" });
+    if (!lines || !lines.length) { return box; }
+    box.appendChild(el("h2", { text: "所在产业链 Chains (标志性 › 重点 › 环节 flagship › key › segment)" }));
+    var ul = el("ul", { className: "lineage" });
+    lines.forEach(function (ln) {
+      var li = el("li");
+      ln.steps.forEach(function (st, i) {
+        if (i) { li.appendChild(document.createTextNode(" › ")); }
+        li.appendChild(st.kind === "chain" ? link(st) : el("span", { text: st.name }));
+      });
+      if (ln.role === "leader") { li.appendChild(el("span", { className: "badge", text: " 链主 chain leader" })); }
+      ul.appendChild(li);
+    });
+    box.appendChild(ul);
+    return box;
+  }
+
   function enterprisePage(id) {
     clear();
     var top = el("div"), nb = el("div"), rel = el("div");
     main.appendChild(top); main.appendChild(nb); main.appendChild(rel);
-    neighbourhoodBlock(id, 1, nb).then(function (data) {
-      var title = data.drawing.title.replace(/ 关系网络$/, "");
-      clear(title);
+    api("/enterprises/" + enc(id)).then(function (d) {
+      var n = d.node;
+      clear(n.name);
       main.appendChild(top); main.appendChild(nb); main.appendChild(rel);
-      top.appendChild(el("h1", { text: title }));
-    }).catch(function (e) { showError(nb, e); });
+      top.appendChild(el("h1", { text: n.name + " " }, [el("small", { text: n.name_en || "" })]));
+      top.appendChild(lineageBlock(d.lineage));
+      neighbourhoodBlock(n.id, 1, nb).catch(function (e) { showError(nb, e); });
+      relatedBlock(n.id, rel);
+    }).catch(function (e) {
+      if (e.status === 404) { notFound(top, { zh: "企业", en: "enterprise" }, id, e); }
+      else { showError(top, e); }
+    });
+  }
+
+  function relatedBlock(id, rel) {
     rel.appendChild(el("h2", { text: "关联企业 Related enterprises" }));
     api("/enterprises/" + enc(id) + "/related").then(function (data) {
       var list = items(data);
@@ -488,9 +562,11 @@
           reasons.appendChild(el("li", { text: x.text + (x.text_en ? " (" + x.text_en + ")" : ""),
             title: src ? src.doc + ": " + src.quote : null }));
         });
+        var where = (r.lineage || []).map(function (ln) { return ln.text; }).join("；");
         cards.appendChild(el("div", { className: "card" }, [
           el("h3", {}, [link(Object.assign({ kind: "enterprise" }, r))]),
           el("small", { text: (r.name_en || "") + (r.local === false ? " · 外地 outside Jinan" : "") }),
+          where ? el("p", { className: "lineage-line", text: where }) : null,
           reasons]));
       });
       rel.appendChild(cards);

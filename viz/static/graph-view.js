@@ -98,7 +98,8 @@
   data.legend.forEach(function (e) {
     var row = el("div");
     var sw = el("i", e.box ? "box" : null);
-    if (e.box) { sw.style.border = "2px " + (e.dash || "dashed") + " " + e.colour; sw.style.background = e.fill; }
+    if (e.box) { sw.style.border = "2px " + (e.dash || e.line || "dashed") + " " + e.colour; sw.style.background = e.fill; }
+    else if (e.arrow) { sw.className = "arrow"; sw.style.borderTop = "2px " + e.arrow + " " + e.colour; }
     else { sw.style.background = e.colour; }
     row.appendChild(sw);
     row.appendChild(el("span", null, e.zh + " " + e.en));
