@@ -43,7 +43,7 @@ build() {  # resolve the classpath once with Maven, cached in target/ (rebuilt w
   fi
   command -v mvn >/dev/null 2>&1 || { say "Maven is missing: apt-get install maven"; exit 3; }
   say "building the launcher and resolving Neo4j from Maven Central (first run only) …"
-  mvn -q -B -f "$proj/pom.xml" package dependency:build-classpath \
+  mvn -q -B -Dstyle.color=never -f "$proj/pom.xml" package dependency:build-classpath \
       -Dmdep.outputFile=target/classpath.txt >&2
 }
 

@@ -1,6 +1,7 @@
 package chainatlas;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
@@ -33,6 +34,9 @@ public final class Neo4jMain {
                 .setConfig(HttpConnector.enabled, false)
                 .setConfig(GraphDatabaseSettings.auth_enabled, false)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(256))
+                // enforce client timeouts within 100 ms (the server default checks every 2 s)
+                .setConfig(GraphDatabaseSettings.transaction_monitor_check_interval,
+                        Duration.ofMillis(100))
                 .build();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
