@@ -158,6 +158,7 @@ class Neo4jStore(GraphStore):
 
     def __init__(self, uri: str, user: str, password: str, database: str = "neo4j") -> None:
         self.database = database
+        self._schema_ready = False
         self.driver = GraphDatabase.driver(uri, auth=(user, password))
         try:
             self.driver.verify_connectivity()
@@ -228,6 +229,7 @@ class Neo4jStore(GraphStore):
     def ensure_schema(self) -> None:
         for stmt in schema_statements():
             self.write(stmt)
+        self._schema_ready = True
 
     def replace(self, data: GraphData, *, batch_size: int = 500, progress: Progress | None = None):
         """Delete and rewrite the graph in one transaction: all or nothing.
@@ -237,7 +239,8 @@ class Neo4jStore(GraphStore):
         so readers keep seeing the previous graph until the commit.
         """
         check_storable(data)
-        self.ensure_schema()
+        if not self._schema_ready:  # the DDL costs ~0.4 s; once per store object is enough
+            self.ensure_schema()
         try:
             with self._session() as session:
                 tx = session.begin_transaction()
