@@ -286,11 +286,14 @@ _OUTCOMES: dict[str, str] = {}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Note which store each store-parametrised test runs on (``[falkordb]`` / ``[neo4j]``)."""
+    """Note which store each store test runs on: ``[falkordb]`` / ``[neo4j]`` contract tests,
+    Neo4j-only tests, and parity tests comparing both stores."""
     for item in items:
         params = getattr(getattr(item, "callspec", None), "params", {})
         store = params.get("contract_store")
-        if store is None and item.get_closest_marker("neo4j"):
+        if "neo4j_seed_store" in getattr(item, "fixturenames", ()):
+            store = "both (falkordb = neo4j)"
+        elif store is None and item.get_closest_marker("neo4j"):
             store = "neo4j"
         if store:
             _STORE_OF[item.nodeid] = store
