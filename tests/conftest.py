@@ -216,7 +216,7 @@ def neo4j_store() -> Iterator[Any]:
     from chainatlas.graph.neo4j_store import Neo4jStore
 
     s = Settings()
-    store = Neo4jStore(s.neo4j_uri, s.neo4j_user, s.neo4j_password.get_secret_value(),
+    store = Neo4jStore(neo4j_uri(), s.neo4j_user, s.neo4j_password.get_secret_value(),
                        s.neo4j_database)
     yield store
     store.clear()
@@ -272,8 +272,13 @@ def gen_client(generated_store: Any) -> Iterator[Any]:
         yield c
 
 
+NEO4J_URI = os.environ.pop("NEO4J_URI", None)
+"""Taken out of the environment at start: only the Neo4j fixtures use it, so every other test —
+and every ``chainatlas`` subprocess a test starts — runs on the embedded store as before."""
+
+
 def neo4j_uri() -> str | None:
-    return os.environ.get("NEO4J_URI")
+    return NEO4J_URI
 
 
 NEO4J_SKIP = ("NEO4J_URI is not set: the Neo4j contract run is skipped "
@@ -290,10 +295,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     Neo4j-only tests, and parity tests comparing both stores."""
     for item in items:
         params = getattr(getattr(item, "callspec", None), "params", {})
+        fixtures = getattr(item, "fixturenames", ())
         store = params.get("contract_store")
-        if "neo4j_seed_store" in getattr(item, "fixturenames", ()):
+        if "neo4j_seed_store" in fixtures:
             store = "both (falkordb = neo4j)"
-        elif store is None and item.get_closest_marker("neo4j"):
+        elif store is None and "neo4j_store" in fixtures:
             store = "neo4j"
         if store:
             _STORE_OF[item.nodeid] = store
