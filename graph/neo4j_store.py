@@ -2,6 +2,16 @@
 
 Kept thin on purpose: the same Cypher texts as the embedded store; reads routed as reads;
 ``database_=`` on every call; the bulk replace runs in one transaction so a failure rolls back.
+Every session shares the driver's ``execute_query`` bookmark manager, so on a cluster
+(``neo4j://`` routing) a read after a load sees the loaded graph (causal consistency).
+
+What differs from FalkorDB, and is handled here rather than in the query texts:
+
+* property lists must be homogeneous and free of nulls — :func:`storable_problem` refuses
+  such a graph before anything is written, naming the node or relationship and the property;
+* the console's read-only check is the planner's own verdict (``EXPLAIN`` query type ``r``),
+  then a read transaction with the timeout;
+* a timeout is ``QueryTimeout`` (504), not a rejected query.
 """
 
 from __future__ import annotations
@@ -69,15 +79,76 @@ def schema_statements() -> list[str]:
     return stmts
 
 
+def storable_problem(value: Any) -> str | None:
+    """Why Neo4j cannot store ``value`` as a property, or ``None`` when it can.
+
+    Neo4j stores scalars and homogeneous lists of scalars without nulls (ints and floats may
+    mix: they become floats); FalkorDB is more lenient, so the common contract is Neo4j's.
+
+    >>> storable_problem(["a", "b"]) is None and storable_problem([1, 2.5]) is None
+    True
+    >>> storable_problem([]) is None
+    True
+    >>> storable_problem(["a", None])
+    'a list with a null in it'
+    >>> storable_problem(["a", 1])
+    'a list mixing str and int'
+    >>> storable_problem({"a": 1})
+    'a map'
+    """
+    if isinstance(value, Mapping):
+        return "a map"
+    if isinstance(value, list | tuple):
+        if any(v is None for v in value):
+            return "a list with a null in it"
+        if any(isinstance(v, Mapping | list | tuple) for v in value):
+            return "a list of lists or maps"
+        kinds = {"number" if isinstance(v, int | float) and not isinstance(v, bool)
+                 else type(v).__name__ for v in value}
+        if len(kinds) > 1:
+            names = dict.fromkeys(type(v).__name__ for v in value)
+            return "a list mixing " + " and ".join(names)
+    return None
+
+
+def check_storable(data: GraphData) -> None:
+    """Raise :class:`StoreError` naming the first node/relationship property Neo4j cannot store.
+
+    >>> bad = GraphData(nodes={"Chain": [{"id": "c1", "props": {"aliases": ["x", None]}}]})
+    >>> check_storable(bad)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    chainatlas.graph.store.StoreError: Neo4j cannot store property 'aliases' of node c1 ...
+    """
+    for label, rows in data.nodes.items():
+        for row in rows:
+            for key, value in row.get("props", {}).items():
+                if (why := storable_problem(value)) is not None:
+                    raise StoreError(f"Neo4j cannot store property {key!r} of node {row['id']} "
+                                     f"({label}): {why}. Fix the seed or the loader; nothing "
+                                     "was written.")
+    for rel_type, rows in data.rels.items():
+        for row in rows:
+            for key, value in row.get("props", {}).items():
+                if (why := storable_problem(value)) is not None:
+                    raise StoreError(f"Neo4j cannot store property {key!r} of relationship "
+                                     f"{row['src']}-[{rel_type}]->{row['dst']}: {why}. Fix the "
+                                     "seed or the loader; nothing was written.")
+
+
 def _translate(error: Exception) -> StoreError:
     if isinstance(error, ServiceUnavailable | SessionExpired | OSError):
         return StoreUnavailable(
             f"Neo4j is not answering ({error}). Check NEO4J_URI and the server."
         )
+    if _is_timeout(error):
+        return QueryTimeout(f"Query timed out: {getattr(error, 'message', None) or error}")
+    return StoreError(f"Neo4j: {getattr(error, 'message', None) or error}")
+
+
+def _is_timeout(error: Exception) -> bool:
     code = getattr(error, "code", "") or ""
-    if "TransactionTimedOut" in code or "Timeout" in code:
-        return QueryTimeout(f"Query timed out: {error}")
-    return StoreError(str(error))
+    return "TransactionTimedOut" in code or "Timeout" in code
 
 
 class Neo4jStore(GraphStore):
@@ -87,6 +158,7 @@ class Neo4jStore(GraphStore):
 
     def __init__(self, uri: str, user: str, password: str, database: str = "neo4j") -> None:
         self.database = database
+        self._schema_ready = False
         self.driver = GraphDatabase.driver(uri, auth=(user, password))
         try:
             self.driver.verify_connectivity()
@@ -110,28 +182,42 @@ class Neo4jStore(GraphStore):
         return [{k: to_plain(r[k]) for k in keys} for r in records]
 
     def read_only(self, cypher, params=None, *, timeout_ms=None) -> list[Row]:
-        """EXPLAIN first: run only when the planner says the query type is exactly read."""
+        """EXPLAIN first: run only when the planner says the query type is exactly read.
+
+        Then the query runs in a read transaction (the server refuses writes in it too) with
+        the timeout; a timeout is :class:`QueryTimeout`, any other client error a rejection.
+        """
         params = dict(params or {})
+        timeout = (timeout_ms / 1000) if timeout_ms else None
         try:
-            with self.driver.session(database=self.database,
-                                     default_access_mode=neo4j.READ_ACCESS) as session:
+            with self._session(neo4j.READ_ACCESS) as session:
                 summary = session.run(f"EXPLAIN {cypher}", params).consume()
                 if summary.query_type != "r":
                     raise QueryRejected(
                         f"Only read queries are allowed (this one is {summary.query_type!r})."
                     )
 
+                @neo4j.unit_of_work(timeout=timeout)
                 def work(tx):
                     result = tx.run(cypher, params)
                     return [{k: to_plain(v) for k, v in rec.items()} for rec in result]
 
                 return session.execute_read(work)
         except ClientError as e:
+            if _is_timeout(e):
+                raise _translate(e) from e
             raise QueryRejected(str(e.message or e)) from e
         except Neo4jError as e:
             raise _translate(e) from e
         except (ServiceUnavailable, SessionExpired, OSError) as e:
             raise _translate(e) from e
+
+    def _session(self, access_mode: str = neo4j.WRITE_ACCESS) -> neo4j.Session:
+        """A session on the configured database sharing ``execute_query``'s bookmarks."""
+        return self.driver.session(
+            database=self.database, default_access_mode=access_mode,
+            bookmark_manager=self.driver.execute_query_bookmark_manager,
+        )
 
     def write(self, cypher, params=None) -> None:
         try:
@@ -143,25 +229,38 @@ class Neo4jStore(GraphStore):
     def ensure_schema(self) -> None:
         for stmt in schema_statements():
             self.write(stmt)
+        self._schema_ready = True
 
     def replace(self, data: GraphData, *, batch_size: int = 500, progress: Progress | None = None):
-        """Delete and rewrite the graph in one transaction: all or nothing."""
-        self.ensure_schema()
-        with self.driver.session(database=self.database) as session:
-            tx = session.begin_transaction()
-            try:
-                tx.run(DELETE_ALL).consume()
-                for cypher, rows in write_plan(data.nodes, data.rels, batch_size):
-                    tx.run(cypher, {"rows": rows}).consume()
-                    if progress:
-                        progress(len(rows))
-                tx.commit()
-            except BaseException:
-                if tx.closed() is False:
-                    tx.rollback()
-                raise
-            finally:
-                tx.close()
+        """Delete and rewrite the graph in one transaction: all or nothing.
+
+        Values Neo4j cannot store are refused before anything is written
+        (:func:`check_storable`); any failure during the write rolls the transaction back,
+        so readers keep seeing the previous graph until the commit.
+        """
+        check_storable(data)
+        if not self._schema_ready:  # the DDL costs ~0.4 s; once per store object is enough
+            self.ensure_schema()
+        try:
+            with self._session() as session:
+                tx = session.begin_transaction()
+                try:
+                    tx.run(DELETE_ALL).consume()
+                    for cypher, rows in write_plan(data.nodes, data.rels, batch_size):
+                        tx.run(cypher, {"rows": rows}).consume()
+                        if progress:
+                            progress(len(rows))
+                    tx.commit()
+                except BaseException:
+                    if not tx.closed():
+                        tx.rollback()
+                    raise
+                finally:
+                    tx.close()
+        except (Neo4jError, ServiceUnavailable, SessionExpired, OSError) as e:
+            err = _translate(e)
+            raise type(err)(f"{err} — the load was rolled back; the previous graph is "
+                            "unchanged.") from e
 
     def clear(self) -> None:
         self.write(DELETE_ALL)

@@ -60,7 +60,7 @@ def path_query(hops: int, rel_types: list[str]) -> str:
         "[r IN relationships(p) | startNode(r).id] AS starts, "
         "[r IN relationships(p) | endNode(r).id] AS ends, "
         "[r IN relationships(p) | properties(r)] AS props, length(p) AS hops "
-        "ORDER BY hops LIMIT $cap"
+        "ORDER BY hops, ids, types LIMIT $cap"
     )
 
 

@@ -215,21 +215,42 @@ def share(falkor: Any, graph_name: str) -> Any:
     return store
 
 
-@pytest.fixture(scope="session", params=["falkordb", "neo4j"])
-def contract_store(request: pytest.FixtureRequest, falkor: Any) -> Iterator[Any]:
-    """Each store back end on a graph of its own: embedded always, Neo4j when NEO4J_URI is set."""
-    if request.param == "falkordb":
-        yield share(falkor, "contract")
-        return
+@pytest.fixture(scope="session")
+def neo4j_store() -> Iterator[Any]:
+    """The Neo4j store of ``NEO4J_URI`` (one database, shared by every Neo4j test); skipped
+    when ``NEO4J_URI`` is unset (start one with ``scripts/neo4j.sh start``)."""
     if not neo4j_uri():
-        pytest.skip("NEO4J_URI is not set: the Neo4j contract run is skipped")
+        pytest.skip(NEO4J_SKIP)
     from chainatlas.graph.neo4j_store import Neo4jStore
 
     s = Settings()
-    store = Neo4jStore(s.neo4j_uri, s.neo4j_user, s.neo4j_password.get_secret_value(),
+    store = Neo4jStore(neo4j_uri(), s.neo4j_user, s.neo4j_password.get_secret_value(),
                        s.neo4j_database)
     yield store
+    store.clear()
     store.close()
+
+
+@pytest.fixture(scope="session", params=["falkordb", "neo4j"])
+def contract_store(request: pytest.FixtureRequest, falkor: Any) -> Any:
+    """Each store back end on a graph of its own: embedded always, Neo4j when NEO4J_URI is set."""
+    if request.param == "falkordb":
+        return share(falkor, "contract")
+    return request.getfixturevalue("neo4j_store")
+
+
+@pytest.fixture
+def neo4j_seed_store(neo4j_store: Any, seed_store: Any) -> Any:
+    """Neo4j holding the project's seeds, like ``seed_store``.
+
+    Neo4j Community has one database, which the contract tests replace too; the seeds are
+    (re)loaded whenever its counts differ from the embedded seed graph's.
+    """
+    from chainatlas.loaders.load import load
+
+    if neo4j_store.stats() != seed_store.stats():
+        load(seeds_dir(), neo4j_store)
+    return neo4j_store
 
 
 def app_settings(**overrides: Any) -> Settings:
@@ -259,8 +280,68 @@ def gen_client(generated_store: Any) -> Iterator[Any]:
         yield c
 
 
+NEO4J_URI = os.environ.pop("NEO4J_URI", None)
+"""Taken out of the environment at start: only the Neo4j fixtures use it, so every other test —
+and every ``chainatlas`` subprocess a test starts — runs on the embedded store as before."""
+
+
 def neo4j_uri() -> str | None:
-    return os.environ.get("NEO4J_URI")
+    return NEO4J_URI
+
+
+NEO4J_SKIP = ("NEO4J_URI is not set: the Neo4j contract run is skipped "
+              "(scripts/neo4j.sh start, then NEO4J_URI=bolt://… make test)")
+
+
+# -- tests per store in the summary ---------------------------------------------------------
+_STORE_OF: dict[str, str] = {}
+_OUTCOMES: dict[str, str] = {}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Note which store each store test runs on: ``[falkordb]`` / ``[neo4j]`` contract tests,
+    Neo4j-only tests, and parity tests comparing both stores."""
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        fixtures = getattr(item, "fixturenames", ())
+        store = params.get("contract_store")
+        if "neo4j_seed_store" in fixtures:
+            store = "both (falkordb = neo4j)"
+        elif store is None and "neo4j_store" in fixtures:
+            store = "neo4j"
+        if store:
+            _STORE_OF[item.nodeid] = store
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.nodeid not in _STORE_OF:
+        return
+    if report.failed:
+        _OUTCOMES[report.nodeid] = "failed"
+    elif report.skipped:
+        _OUTCOMES.setdefault(report.nodeid, "skipped")
+    elif report.when == "call":
+        _OUTCOMES.setdefault(report.nodeid, "passed")
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """One line per store: how many store tests passed, failed or were skipped."""
+    if not _STORE_OF:
+        return
+    counts: dict[str, dict[str, int]] = {}
+    for nodeid, store in _STORE_OF.items():
+        outcome = _OUTCOMES.get(nodeid)
+        if outcome:
+            c = counts.setdefault(store, {})
+            c[outcome] = c.get(outcome, 0) + 1
+    terminalreporter.section("tests per store")
+    for store in sorted(counts):
+        c = counts[store]
+        terminalreporter.write_line(
+            f"{store}: {c.get('passed', 0)} passed, {c.get('failed', 0)} failed, "
+            f"{c.get('skipped', 0)} skipped")
+    if not neo4j_uri():
+        terminalreporter.write_line(NEO4J_SKIP)
 
 
 @pytest.fixture

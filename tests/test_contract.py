@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from chainatlas.graph.model import GraphData
-from chainatlas.graph.store import QueryRejected, StoreError
+from chainatlas.graph.store import QueryRejected, QueryTimeout, StoreError
 from chainatlas.queries import (
     chains,
     console,
@@ -112,5 +112,81 @@ def test_every_query_function(contract_store: Any, generated: Any) -> None:
         assert sources.document_citations(s, "gen-doc").relationships
         res = console.run_console(s, "MATCH (n:Enterprise) RETURN n.id AS id", row_cap=10)
         assert res.truncated and res.row_count == 10
+    finally:
+        s.clear()
+
+
+def test_failure_mid_load_rolls_back(contract_store: Any, generated: Any) -> None:
+    """A load that fails after some batches were written leaves the previous graph intact."""
+    s = contract_store
+    s.replace(SMALL)
+    written: list[int] = []
+
+    def fail_after_two_batches(n: int) -> None:
+        written.append(n)
+        if len(written) == 2:
+            raise RuntimeError("interrupted")
+
+    with pytest.raises(RuntimeError, match="interrupted"):
+        s.replace(generated.data, batch_size=50, progress=fail_after_two_batches)
+    assert len(written) == 2
+    assert ids(s) == {"k1", "f1"}
+    assert s.stats()["relationships"] == {"IN_CHAIN": 1}
+
+
+def test_timeouts_are_query_timeouts(contract_store: Any) -> None:
+    s = contract_store
+    slow = "UNWIND range(1, 30000000) AS x WITH x WHERE x % 7 = 3 RETURN sum(x) AS n"
+    with pytest.raises(QueryTimeout):
+        s.read(slow, timeout_ms=1)
+    with pytest.raises(QueryTimeout):
+        s.read_only(slow, timeout_ms=1)
+    assert s.read_only("RETURN 1 AS one", timeout_ms=5000) == [{"one": 1}]
+
+
+def test_values_round_trip(contract_store: Any) -> None:
+    """Ints stay ints, floats floats, booleans booleans; lists keep their order; maps and
+    paths come back in the same plain shapes on both stores."""
+    s = contract_store
+    s.replace(GraphData(
+        nodes={"Metric": [{"id": "m1", "props": {"kind": "metric", "name": "指标", "year": 2025,
+                                                 "value": 1800.0, "share": 0.25, "local": True,
+                                                 "tags": ["b", "a"], "empty": []}}],
+               "Chain": [{"id": "k1", "props": {"kind": "chain", "name": "链"}}]},
+        rels={"METRIC_OF": [{"src": "m1", "dst": "k1", "props": {"weight": 2}}]}))
+    try:
+        row = s.read("MATCH (m:Metric {id: 'm1'}) RETURN m.year AS year, m.value AS value, "
+                     "m.share AS share, m.local AS local, m.tags AS tags, m.empty AS empty, "
+                     "m.year / 2 AS half, m.value / 8 AS eighth, size(m.tags) AS n")[0]
+        assert row == {"year": 2025, "value": 1800.0, "share": 0.25, "local": True,
+                       "tags": ["b", "a"], "empty": [], "half": 1012, "eighth": 225.0, "n": 2}
+        assert [type(row[k]) for k in ("year", "value", "local", "half", "eighth")] \
+            == [int, float, bool, int, float]
+        node = s.read("MATCH (m:Metric {id: 'm1'}) RETURN m")[0]["m"]
+        assert node["kind"] == "metric" and node["year"] == 2025
+        rel = s.read("MATCH ()-[r:METRIC_OF]->() RETURN r")[0]["r"]
+        assert rel == {"type": "METRIC_OF", "weight": 2}
+        path = s.read("MATCH p = (:Metric)-[:METRIC_OF]->(:Chain) RETURN p")[0]["p"]
+        assert [n["id"] for n in path["nodes"]] == ["m1", "k1"]
+        assert [r["type"] for r in path["relationships"]] == ["METRIC_OF"]
+    finally:
+        s.clear()
+
+
+def test_every_named_query_on_the_seeds(contract_store: Any) -> None:
+    """Every named query of the registry runs on the loaded seeds; those with an example
+    answer with rows."""
+    from chainatlas.loaders.load import load
+    from chainatlas.queries.registry import NAMED_QUERIES
+    from chainatlas.settings import Settings
+
+    s = contract_store
+    load(Settings().seeds_dir, s)
+    try:
+        for q in NAMED_QUERIES.values():
+            params = {k: None for k in q.params} | q.defaults | q.example
+            rows = s.read(q.cypher, params)
+            if q.example or not q.params:
+                assert rows, q.name
     finally:
         s.clear()

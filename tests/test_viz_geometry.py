@@ -51,7 +51,8 @@ def test_every_chain_map_is_clean(seed_store: Any) -> None:
         if any("产业链群产业链" in t or "产业链产业链" in t for t in texts):
             found["duplicated heading"] = True
         if not all(any(t.startswith(p) for t in texts)
-                   for p in ("灰框", "虚线箭头", "实线箭头", "缺链 gap", "弱链 weak", "未掌握 no data", "点线框")):
+                   for p in ("灰框", "虚线箭头", "实线箭头", "缺链 gap", "弱链 weak",
+                             "未掌握 no data", "点线框")):
             found["legend"] = "does not explain grey boxes, dashed arrows and gaps"
         img = Image.open(io.BytesIO(png))
         if img.size[0] < 1920:
