@@ -528,6 +528,14 @@ def _pick(statements: list[Statement]) -> Statement | None:
     return sorted(statements, key=lambda s: (s.scope == "jinan", rank.get(s.says, 3)))[0]
 
 
+def _link_order(lk: dict[str, Any]) -> tuple[str, str, str, str]:
+    """A stable order of an actor's links to a segment (via, basis, role, first source)."""
+    link = lk.get("link") or {}
+    docs = link.get("source_docs") or [""]
+    return (str(lk.get("via") or ""), str(link.get("basis") or ""), str(link.get("role") or ""),
+            str(docs[0]))
+
+
 def _leader(link: dict[str, Any]) -> bool:
     return link.get("role") == "leader" and (link.get("basis") or "stated") == "stated"
 
@@ -563,7 +571,8 @@ def gap_report(store: GraphStore, chain_id: str, *, district: str | None = None,
     other_of: dict[str, dict[str, Evidence]] = defaultdict(dict)
     support_of: dict[str, dict[str, Evidence]] = defaultdict(dict)
     for r in store.read(GAP_SEGMENT_ACTORS, {"chains": chains}, timeout_ms=timeout_ms):
-        sid, links = r["segment"], r["links"]
+        sid = r["segment"]
+        links = sorted(r["links"], key=_link_order)  # the same answer whatever the store's order
         districts = sorted({d for lk in links for d in lk["districts"] or []})
         via = [lk["via_name"] or lk["via"] for lk in links if lk["via"] != r["id"]]
         best = min(links, key=lambda lk: 0 if _leader(lk["link"] or {}) else 1)

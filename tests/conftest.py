@@ -249,7 +249,7 @@ def neo4j_seed_store(neo4j_store: Any, seed_store: Any) -> Any:
     from chainatlas.loaders.load import load
 
     if neo4j_store.stats() != seed_store.stats():
-        load(seeds_dir(), neo4j_store)
+        load(seeds_dir(), neo4j_store, sources_dir=Settings().sources_dir)
     return neo4j_store
 
 

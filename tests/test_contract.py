@@ -173,6 +173,11 @@ def test_values_round_trip(contract_store: Any) -> None:
         s.clear()
 
 
+EMPTY_ON_SEEDS = {"gap-links"}
+"""Named queries with no answer on the seeds: no document states a partnership or a supply
+between two enterprises (the audit dropped the one study trip read as a partnership)."""
+
+
 def test_every_named_query_on_the_seeds(contract_store: Any) -> None:
     """Every named query of the registry runs on the loaded seeds; those with an example
     answer with rows."""
@@ -186,7 +191,7 @@ def test_every_named_query_on_the_seeds(contract_store: Any) -> None:
         for q in NAMED_QUERIES.values():
             params = {k: None for k in q.params} | q.defaults | q.example
             rows = s.read(q.cypher, params)
-            if q.example or not q.params:
+            if (q.example or not q.params) and q.name not in EMPTY_ON_SEEDS:
                 assert rows, q.name
     finally:
         s.clear()
