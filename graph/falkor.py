@@ -235,7 +235,7 @@ class FalkorStore(GraphStore):
             # never raised over it
             try:
                 self._drop(staging)
-            except Exception as cleanup:  # noqa: BLE001
+            except Exception as cleanup:
                 log.warning("could not drop the staging graph after a failed load: %s", cleanup)
             if isinstance(first, redis.RedisError | OSError):
                 _raise_for(first, "")

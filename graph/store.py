@@ -97,6 +97,7 @@ class GraphStore(ABC):
 
     def revive(self) -> None:
         """Try to bring a dead store back (the embedded store restarts its server)."""
+        return None
 
     def is_empty(self) -> bool:
         return not self.read("MATCH (n) RETURN n.id AS id LIMIT 1")
