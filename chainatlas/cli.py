@@ -29,14 +29,24 @@ def _fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+MAX_ERRORS_SHOWN = 50
+"""Seed errors printed before "… and N more"."""
+
+
 def _open_store():
     from chainatlas.graph.factory import open_store
     from chainatlas.graph.store import StoreError
 
-    try:
-        return open_store(get_settings())
-    except StoreError as e:
-        _fail(str(e))
+    with err_console.status("正在打开图库 opening the store…") as status:
+        try:
+            return open_store(get_settings(), progress=status.update)
+        except StoreError as e:
+            status.stop()
+            _fail(str(e))
+        except OSError as e:
+            status.stop()
+            _fail(f"{e.strerror or e}: {getattr(e, 'filename', '') or ''}. Check that "
+                  f"CHAINATLAS_DATA_DIR ({get_settings().data_dir}) is a writable directory.")
 
 
 @app.command()
@@ -47,21 +57,43 @@ def load(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Validate only; write nothing")
     ] = False,
+    allow_empty: Annotated[
+        bool, typer.Option("--allow-empty",
+                           help="Let a seed source with no items empty a non-empty graph")
+    ] = False,
+    no_quote_check: Annotated[
+        bool, typer.Option("--no-quote-check",
+                           help="Load even when the source documents are missing (quotes are "
+                                "then not checked)")
+    ] = False,
 ) -> None:
-    """Validate the seed YAML and replace the graph with it (all or nothing)."""
+    """Validate the seed YAML and replace the graph with it (all or nothing).
+
+    Every quote is checked verbatim against the source documents (CHAINATLAS_SOURCES_DIR);
+    without them the load is refused unless --no-quote-check.
+    """
     from chainatlas.graph.store import StoreError
+    from chainatlas.loaders.load import EmptySeedSource, SourcesMissing, sources_missing_message
     from chainatlas.loaders.load import load as do_load
     from chainatlas.loaders.validate import SeedValidationError
 
     settings = get_settings()
     seeds = path or settings.seeds_dir
+    check = settings.quote_check and not no_quote_check
+    sources = settings.sources_dir if check else None
+    if not check:
+        err_console.print("[bold yellow]注意 quotes NOT checked[/bold yellow] (--no-quote-check "
+                          "or CHAINATLAS_QUOTE_CHECK=false): seed quotes are loaded unverified.")
     try:
         if dry_run:
-            report = do_load(seeds, None, dry_run=True, sources_dir=settings.sources_dir)
+            report = do_load(seeds, None, dry_run=True, sources_dir=sources,
+                             require_quotes=check)
             console.print(f"[green]valid:[/green] {report.files} file(s), {report.nodes} nodes, "
                           f"{report.relationships} relationships (nothing written)")
             _print_quote_check(report.quotes_checked, settings.sources_dir)
             return
+        if check and not Path(settings.sources_dir).is_dir():
+            raise SourcesMissing(sources_missing_message(settings.sources_dir))
         store = _open_store()
         with store, Progress(TextColumn("[bold]loading"), BarColumn(), MofNCompleteColumn(),
                              TimeElapsedColumn(), console=console, transient=True) as bar:
@@ -70,17 +102,26 @@ def load(
                 seeds, store, batch_size=settings.batch_size,
                 on_total=lambda n: bar.update(task, total=n),
                 progress=lambda n: bar.advance(task, n),
-                sources_dir=settings.sources_dir,
+                sources_dir=sources, require_quotes=check, allow_empty=allow_empty,
             )
             counts = store.stats()
     except SeedValidationError as e:
-        for err in e.errors:
-            err_console.print(str(err), highlight=False, markup=False, soft_wrap=True)
+        for err in e.errors[:MAX_ERRORS_SHOWN]:
+            err_console.print(str(err)[:500], highlight=False, markup=False, soft_wrap=True)
+        if len(e.errors) > MAX_ERRORS_SHOWN:
+            err_console.print(f"… and {len(e.errors) - MAX_ERRORS_SHOWN} more "
+                              f"(还有 {len(e.errors) - MAX_ERRORS_SHOWN} 个错误)", markup=False)
         _fail(f"{len(e.errors)} error(s) in the seeds; nothing was written, the graph is "
               "unchanged. Fix them and run `chainatlas load` again.")
         return
+    except (EmptySeedSource, SourcesMissing) as e:
+        _fail(f"{e}\nNothing was written; the graph is unchanged.")
+        return
     except FileNotFoundError as e:
         _fail(str(e))
+        return
+    except OSError as e:
+        _fail(f"{e.strerror or e}: {getattr(e, 'filename', '') or ''}. Nothing was written.")
         return
     except StoreError as e:
         _fail(f"{e}\nNothing was written; the previous graph is unchanged.")
@@ -221,9 +262,15 @@ def serve(
     settings = get_settings()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     h, p = host or settings.host, port or settings.port
-    console.print(f"ChainAtlas on http://{h}:{p}/  (API docs: http://{h}:{p}/docs, "
-                  f"store: {settings.store_kind})")
-    uvicorn.run(create_app(settings), host=h, port=p, log_level="info")
+    store = _open_store()  # a store that cannot open is one clear message, not a traceback
+    try:
+        console.print(f"ChainAtlas on http://{h}:{p}/  (API docs: http://{h}:{p}/docs, "
+                      f"store: {settings.store_kind})")
+        # SIGTERM: stop accepting, give running requests 5 s, then exit
+        uvicorn.run(create_app(settings, store=store), host=h, port=p, log_level="info",
+                    timeout_graceful_shutdown=5)
+    finally:
+        store.close()
 
 
 @app.command()

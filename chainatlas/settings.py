@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     sources_dir: Path = Field(
         PROJECT_ROOT.parent / "shared" / "sources", description="Source documents (quote check)"
     )
+    quote_check: bool = Field(
+        True, description="Refuse to load seeds when the source documents are missing")
+    start_timeout: float | None = Field(
+        None, description="Seconds to wait for the embedded store to open (default: by size)")
     graph_name: str = Field("chainatlas", description="Graph (FalkorDB key / Neo4j label space)")
     host: str = "127.0.0.1"
     port: int = 8000
