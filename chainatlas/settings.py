@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     api_key: SecretStr | None = Field(None, description="API key for POST /cypher")
     cypher_row_cap: int = Field(1000, description="Row cap of POST /cypher")
     cypher_timeout_ms: int = Field(5_000, description="Timeout of POST /cypher")
+    render_slots: int = Field(
+        4, description="Pictures/briefs drawn or waiting at once; more get 503 + Retry-After")
 
     neo4j_uri: str | None = Field(None, validation_alias=AliasChoices("NEO4J_URI"))
     neo4j_user: str = Field("neo4j", validation_alias=AliasChoices("NEO4J_USER", "NEO4J_USERNAME"))
