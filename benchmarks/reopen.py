@@ -65,6 +65,7 @@ def main() -> None:
             seconds, counts = reopen(data)
             rows.append((f"project seeds × {mark}", seconds, size / 2**20,
                          f"{counts['nodes']} / {counts['relationships']}", t_loads / done))
+            console.print(rows[-1])
             store = FalkorStore(data)
         store.close()
 

@@ -28,6 +28,8 @@ from chainatlas.graph.falkor import FalkorStore
 from chainatlas.graph.model import GraphData
 from chainatlas.graph.store import StoreError, StoreUnavailable
 
+ROOT = Path(__file__).resolve().parent.parent
+
 DATA = GraphData(
     nodes={"Enterprise": [{"id": "byd", "props": {"name": "比亚迪", "kind": "enterprise"}}],
            "Chain": [{"id": "automobile", "props": {"name": "汽车", "kind": "chain"}}]},
@@ -300,18 +302,35 @@ def test_a_full_disk_keeps_the_first_error_and_the_old_graph(small_disk: Path) -
         store.close()
 
 
-def test_a_read_only_data_dir_is_a_clear_message(tmp_path: Path) -> None:
-    """Old behaviour: ``OSError: [Errno 30]`` traceback from stats, load and serve."""
+@pytest.fixture
+def read_only_dir(tmp_path: Path):
+    """A data directory this process cannot write: a read-only bind mount as root (root
+    ignores permissions), ``chmod 555`` otherwise."""
     ro = tmp_path / "ro"
     ro.mkdir()
-    ro.chmod(0o555)
-    env = {**os.environ, "CHAINATLAS_DATA_DIR": str(ro)}
-    user = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] \
-        if os.geteuid() == 0 else []
+    if os.geteuid() != 0:
+        ro.chmod(0o555)
+        yield ro
+        ro.chmod(0o755)
+        return
+    if subprocess.run(["mount", "--bind", str(ro), str(ro)], capture_output=True).returncode:
+        pytest.skip("cannot bind-mount here")
+    try:
+        if subprocess.run(["mount", "-o", "remount,bind,ro", str(ro)],
+                          capture_output=True).returncode:
+            pytest.skip("cannot remount read-only here")
+        yield ro
+    finally:
+        subprocess.run(["umount", "-l", str(ro)], check=False)
+
+
+def test_a_read_only_data_dir_is_a_clear_message(read_only_dir: Path) -> None:
+    """Old behaviour: ``OSError: [Errno 30]`` traceback from stats, load and serve."""
+    env = {**os.environ, "CHAINATLAS_DATA_DIR": str(read_only_dir)}
     exe = str(Path(sys.executable).parent / "chainatlas")
-    for args in (["stats"], ["load", "--no-quote-check"], ["serve", "--port", "8102"]):
-        r = subprocess.run([*user, exe, *args], env=env, capture_output=True, text=True,
-                           timeout=60)
+    for args in (["stats"], ["load", "--no-quote-check", str(ROOT / "seeds")],
+                 ["serve", "--port", "8102"]):
+        r = subprocess.run([exe, *args], env=env, capture_output=True, text=True, timeout=60)
         out = r.stdout + r.stderr
         assert r.returncode != 0, out
         assert "not writable" in out, out
