@@ -124,7 +124,10 @@ def load(
         _fail(f"{e.strerror or e}: {getattr(e, 'filename', '') or ''}. Nothing was written.")
         return
     except StoreError as e:
-        _fail(f"{e}\nNothing was written; the previous graph is unchanged.")
+        text = str(e)
+        if "graph is unchanged" in text or "new graph" in text:
+            _fail(text)  # the message already says what became of the graph
+        _fail(f"{text}\nNothing was written; the previous graph is unchanged.")
         return
     console.print(f"[green]loaded[/green] {report.files} file(s): {report.nodes} nodes, "
                   f"{report.relationships} relationships into {store.kind}")

@@ -40,7 +40,7 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 MAX_EXPANDED = 100_000
-"""Most values a document may expand to through aliases (``*name``); more is an alias bomb."""
+"""Most values aliases (``*name``) may add to a document when expanded; more is an alias bomb."""
 
 
 class YamlSyntaxError(ValueError):
@@ -52,8 +52,9 @@ class YamlSyntaxError(ValueError):
 
 
 def _expanded_size(root: yaml.Node) -> tuple[int, int]:
-    """How many values ``root`` expands to (aliases counted every time they are used), and
-    the line of the first alias; linear in the document (sizes memoised per node)."""
+    """How many values aliases add when ``root`` is expanded (each use of an alias counts its
+    whole value again), and the line of the first alias; linear in the document (sizes are
+    memoised per node)."""
     sizes: dict[int, int] = {}
     seen_alias_line = 0
 
@@ -71,10 +72,11 @@ def _expanded_size(root: yaml.Node) -> tuple[int, int]:
             total = 1 + sum(size(v) for v in node.value)
         else:
             total = 1
-        sizes[key] = min(total, MAX_EXPANDED + 1)
+        sizes[key] = total
         return sizes[key]
 
-    return size(root), seen_alias_line
+    total = size(root)
+    return total - len(sizes), seen_alias_line  # the values aliases add
 
 
 def _walk(node: yaml.Node, path: Path_, lines: LineMap, seen: set[int] | None = None) -> None:
