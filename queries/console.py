@@ -270,11 +270,10 @@ def run_console(store: GraphStore, query: str, params: dict[str, Any] | None = N
         raise ConsoleBusy("Another console query is running; try again in a moment.")
     t0 = time.perf_counter()
     try:
-        try:
-            rows = store.read_only(wrap_query(text, row_cap), params or {}, timeout_ms=timeout_ms)
-        except QueryRejected:
-            # a statement that cannot be a subquery (e.g. a lone CALL procedure): run it as is
-            rows = store.read_only(text, params or {}, timeout_ms=timeout_ms)
+        code = " ".join(t for _, t in _code_parts(text))
+        # a lone catalogue procedure (no RETURN) cannot be a subquery; its output is small
+        run = wrap_query(text, row_cap) if re.search(r"\bRETURN\b", code, re.I) else text
+        rows = store.read_only(run, params or {}, timeout_ms=timeout_ms)
     except (ValueError, TypeError) as e:  # the client refused the parameters
         raise QueryRejected(f"Invalid parameters: {e}") from e
     except StoreError:
