@@ -23,6 +23,7 @@ writes a manifest of node/relationship counts that is checked when the files are
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import ctypes
 import fcntl
@@ -239,6 +240,7 @@ class EmbeddedServer:
                     f = self.clients_dir / f"{pid}.{next(_client_ids)}"
                     f.write_text(_start_time(pid))
                     self.client_file = f
+                    atexit.register(self.stop)  # a normal exit stops the server at once
                 self._ensure_running()
         except OSError as e:
             self._unregister()
@@ -369,6 +371,8 @@ class EmbeddedServer:
         """Unregister; the last client stops the supervisor (and with it the server)."""
         if self.client_file is None:
             return
+        with contextlib.suppress(Exception):
+            atexit.unregister(self.stop)
         try:
             with self._locked():
                 self._unregister()
