@@ -331,7 +331,7 @@ def test_a_read_only_data_dir_is_a_clear_message(read_only_dir: Path) -> None:
     for args in (["stats"], ["load", "--no-quote-check", str(ROOT / "seeds")],
                  ["serve", "--port", "8102"]):
         r = subprocess.run([exe, *args], env=env, capture_output=True, text=True, timeout=60)
-        out = r.stdout + r.stderr
+        out = " ".join((r.stdout + r.stderr).split())  # rich wraps long lines
         assert r.returncode != 0, out
         assert "not writable" in out, out
         assert "Traceback" not in out, out
