@@ -53,14 +53,16 @@ def seed_if_empty(store: GraphStore, settings: Settings) -> None:
 def _constrain_schema(app: FastAPI) -> None:
     """Make the OpenAPI schema say what the API refuses with 422, so no input the schema allows
     is refused: no control characters in string parameters, and known values only in the
-    ``kinds`` / ``rel_types`` filters (comma-separated lists allowed)."""
+    ``kinds`` / ``rel_types`` / ``reason`` filters (comma-separated lists allowed)."""
     from chainatlas.graph.model import NODE_KINDS, REL_TYPES
+    from chainatlas.queries.related import REASON_KINDS
 
     def listing(values: list[str]) -> str:
         one = "(" + "|".join(re.escape(v) for v in values) + ")"
         return rf"^\s*({one}\s*)?(,\s*({one}\s*)?)*$"
 
-    allowed = {"kinds": listing(list(NODE_KINDS)), "rel_types": listing(list(REL_TYPES))}
+    allowed = {"kinds": listing(list(NODE_KINDS)), "rel_types": listing(list(REL_TYPES)),
+               "reason": listing(list(REASON_KINDS))}
     original = app.openapi
 
     def openapi() -> dict[str, Any]:
