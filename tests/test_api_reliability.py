@@ -31,6 +31,14 @@ from conftest import app_settings as app_settings_for
 KEY = {"X-API-Key": "test-key"}
 
 
+def test_render_module_doctests() -> None:
+    import doctest
+
+    from chainatlas.api import render
+
+    assert doctest.testmod(render).failed == 0
+
+
 # -- odd requests -----------------------------------------------------------------------------
 def test_a_long_ui_name_is_404_problem(client: Any) -> None:
     """Old behaviour: 500 text/plain "File name too long"."""

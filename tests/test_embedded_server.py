@@ -248,6 +248,12 @@ def test_garbage_in_the_middle_of_the_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StoreCorrupt, match="backup") as e:
         FalkorStore(tmp_path)
     assert "chainatlas load" in str(e.value)
+    # the command line says the same, in one message, exit 1
+    r = subprocess.run([str(Path(sys.executable).parent / "chainatlas"), "stats"],
+                       env={**os.environ, "CHAINATLAS_DATA_DIR": str(tmp_path)},
+                       capture_output=True, text=True, timeout=120)
+    out = " ".join((r.stdout + r.stderr).split())
+    assert r.returncode == 1 and "damaged" in out and "Traceback" not in out, out
 
 
 def test_a_truncated_file_is_refused(tmp_path: Path) -> None:
