@@ -229,6 +229,9 @@ class FalkorStore(GraphStore):
                           graph=staging)
                 if progress:
                     progress(len(rows))
+            # forget the recorded counts until the new ones are on disk: a crash in between
+            # must not make the next open call the (intact) new graph damaged
+            self.server.write_manifest(self.graph_name, None)
             self.db.connection.execute_command("RENAME", staging, self.graph_name)
         except BaseException as first:
             # keep the first error: a cleanup failure (e.g. the disk is still full) is logged,
