@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import threading
 from collections.abc import Mapping
@@ -61,6 +62,11 @@ def _raise_for(error: Exception, cypher: str) -> None:
     if isinstance(error, redis.BusyLoadingError):
         raise StoreBusy("The embedded store is still reading its files; try again shortly.") \
             from error
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        raise StoreError(DISK_FULL.format(text=text)) from error
+    if isinstance(error, OSError) and error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        raise StoreError(f"The data directory is not writable ({text}). Make it writable or "
+                         "set CHAINATLAS_DATA_DIR; the previous graph is unchanged.") from error
     if isinstance(error, redis.ConnectionError | redis.TimeoutError | OSError):
         raise StoreUnavailable(
             f"The embedded FalkorDB store is not answering ({text}); it is being restarted, "
