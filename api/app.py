@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import Depends, FastAPI
 from fastapi_offline import FastAPIOffline
@@ -12,6 +14,7 @@ from fastapi_offline import FastAPIOffline
 from chainatlas import __version__
 from chainatlas.api import problems
 from chainatlas.api.pagination import reject_unknown_params
+from chainatlas.api.render import RenderGate
 from chainatlas.api.routes import ROUTERS
 from chainatlas.graph.factory import open_store
 from chainatlas.graph.store import GraphStore, StoreError
@@ -33,14 +36,58 @@ TAGS = [
 
 
 def seed_if_empty(store: GraphStore, settings: Settings) -> None:
-    """Load the project's seeds when the store holds nothing yet."""
-    from chainatlas.loaders.load import load
+    """Load the project's seeds when the store holds nothing yet (quotes checked, as by
+    ``chainatlas load``: without the source documents nothing is loaded, loudly)."""
+    from chainatlas.loaders.load import SourcesMissing, load
 
     if settings.load_on_start and store.is_empty():
         log.info("store is empty: loading seeds from %s", settings.seeds_dir)
-        report = load(settings.seeds_dir, store, batch_size=settings.batch_size)
-        log.info("loaded %s nodes and %s relationships", report.nodes, report.relationships)
+        try:
+            report = load(settings.seeds_dir, store, batch_size=settings.batch_size,
+                          sources_dir=settings.sources_dir, require_quotes=settings.quote_check)
+        except SourcesMissing as e:
+            log.error("%s The API serves the empty store.", e)
+        else:
+            log.info("loaded %s nodes and %s relationships", report.nodes, report.relationships)
     store.ensure_schema()
+
+
+def _constrain_schema(app: FastAPI) -> None:
+    """Make the OpenAPI schema say what the API refuses with 422, so no input the schema allows
+    is refused: no control characters in string parameters, and known values only in the
+    ``kinds`` / ``rel_types`` / ``reason`` filters (comma-separated lists allowed)."""
+    from chainatlas.graph.model import NODE_KINDS, REL_TYPES
+    from chainatlas.queries.related import REASON_KINDS
+
+    def listing(values: list[str]) -> str:
+        one = "(" + "|".join(re.escape(v) for v in values) + ")"
+        return rf"^\s*({one}\s*)?(,\s*({one}\s*)?)*$"
+
+    allowed = {"kinds": listing(list(NODE_KINDS)), "rel_types": listing(list(REL_TYPES)),
+               "reason": listing(list(REASON_KINDS))}
+    original = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = original()
+        for path in schema.get("paths", {}).values():
+            for op in path.values():
+                for param in op.get("parameters", []) if isinstance(op, dict) else []:
+                    _constrain(param.get("schema", {}), allowed.get(param.get("name", "")))
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _constrain(schema: dict[str, Any], values_pattern: str | None) -> None:
+    for sub in schema.get("anyOf", []):
+        _constrain(sub, values_pattern)
+    if schema.get("type") == "string" and "enum" not in schema and "format" not in schema:
+        schema.setdefault("pattern", values_pattern or problems.NO_CONTROL_PATTERN)
+    if schema.get("type") == "array":
+        _constrain(schema.get("items", {}), values_pattern)
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
@@ -72,7 +119,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         lifespan=lifespan,
     )
     app.state.settings = s
+    app.add_middleware(RenderGate, slots=s.render_slots)
     problems.install(app)
+    _constrain_schema(app)
     for router in ROUTERS:
         app.include_router(router, dependencies=[Depends(reject_unknown_params)])
     return app

@@ -11,7 +11,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from chainatlas.graph.store import QueryRejected, QueryTimeout, StoreError, StoreUnavailable
+from chainatlas.graph.store import (
+    QueryRejected,
+    QueryTimeout,
+    StoreBusy,
+    StoreError,
+    StoreUnavailable,
+)
 
 PROBLEM = "application/problem+json"
 
@@ -19,9 +25,11 @@ PROBLEM = "application/problem+json"
 class Problem(Exception):
     """Raise from a route to answer with a problem document."""
 
-    def __init__(self, status: int, title: str, detail: str = "", **extra: Any) -> None:
+    def __init__(self, status: int, title: str, detail: str = "",
+                 headers: dict[str, str] | None = None, **extra: Any) -> None:
         super().__init__(detail or title)
         self.status, self.title, self.detail, self.extra = status, title, detail, extra
+        self.headers = headers
 
 
 class NotFound(Problem):
@@ -32,13 +40,19 @@ class NotFound(Problem):
 
 
 def problem_response(request: Request, status: int, title: str, detail: str = "",
-                     **extra: Any) -> JSONResponse:
+                     headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail,
-            "instance": str(request.url.path), **extra}
-    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+            "instance": str(request.url.path)[:300], **extra}
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+RETRY_AFTER = {"Retry-After": "2"}
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+NO_CONTROL_PATTERN = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f]*$"
+"""The OpenAPI ``pattern`` of every string parameter: the control characters the API refuses
+(so the schema says what is answered with 422)."""
 
 
 def install(app: FastAPI) -> None:
@@ -58,7 +72,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem):
-        return problem_response(request, exc.status, exc.title, exc.detail, **exc.extra)
+        return problem_response(request, exc.status, exc.title, exc.detail,
+                                headers=exc.headers, **exc.extra)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):
@@ -73,11 +88,15 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
-        return problem_response(request, exc.status_code, str(exc.detail), "")
+        # keep the handler's headers: 405 carries Allow
+        return problem_response(request, exc.status_code, str(exc.detail), "",
+                                headers=getattr(exc, "headers", None))
 
     @app.exception_handler(StoreUnavailable)
     async def _down(request: Request, exc: StoreUnavailable):
-        return problem_response(request, 503, "Graph store unavailable", str(exc))
+        # the embedded store restarts itself meanwhile (FalkorStore.revive): ask to retry
+        title = "Graph store busy" if isinstance(exc, StoreBusy) else "Graph store unavailable"
+        return problem_response(request, 503, title, str(exc), headers=RETRY_AFTER)
 
     @app.exception_handler(QueryTimeout)
     async def _timeout(request: Request, exc: QueryTimeout):

@@ -29,17 +29,28 @@ def _fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+MAX_ERRORS_SHOWN = 50
+"""Seed errors printed before "… and N more"."""
+
+
 def _open_store(seed: bool = False):
-    """The configured store; with ``seed``, an empty store is first filled from the seeds (as
-    ``serve`` does on first start), or the command stops saying how to fill it."""
+    """The configured store (a spinner while it opens; an error is one clear message); with
+    ``seed``, an empty store is first filled from the seeds (as ``serve`` does on first start),
+    or the command stops saying how to fill it."""
     from chainatlas.graph.factory import open_store
     from chainatlas.graph.store import StoreError
 
     settings = get_settings()
-    try:
-        store = open_store(settings)
-    except StoreError as e:
-        _fail(str(e))
+    with err_console.status("正在打开图库 opening the store…") as status:
+        try:
+            store = open_store(settings, progress=status.update)
+        except StoreError as e:
+            status.stop()
+            _fail(str(e))
+        except OSError as e:
+            status.stop()
+            _fail(f"{e.strerror or e}: {getattr(e, 'filename', '') or ''}. Check that "
+                  f"CHAINATLAS_DATA_DIR ({settings.data_dir}) is a writable directory.")
     if seed and store.is_empty():
         if not settings.load_on_start:
             store.close()
@@ -50,7 +61,9 @@ def _open_store(seed: bool = False):
 
 
 def _seed_first_use(store, settings) -> None:
-    """Load the seeds into an empty store, with progress (first use, like ``serve``)."""
+    """Load the seeds into an empty store, with progress (first use, like ``serve``); quotes
+    are checked as by ``chainatlas load``."""
+    from chainatlas.loaders.load import EmptySeedSource, SourcesMissing
     from chainatlas.loaders.load import load as do_load
     from chainatlas.loaders.validate import SeedValidationError
 
@@ -62,8 +75,9 @@ def _seed_first_use(store, settings) -> None:
             task = bar.add_task("load", total=None)
             do_load(settings.seeds_dir, store, batch_size=settings.batch_size,
                     on_total=lambda n: bar.update(task, total=n),
-                    progress=lambda n: bar.advance(task, n))
-    except (SeedValidationError, FileNotFoundError) as e:
+                    progress=lambda n: bar.advance(task, n),
+                    sources_dir=settings.sources_dir, require_quotes=settings.quote_check)
+    except (SeedValidationError, FileNotFoundError, SourcesMissing, EmptySeedSource) as e:
         store.close()
         _fail(f"the store is empty and the seeds could not be loaded ({e}). Fix them and run "
               "`chainatlas load`.")
@@ -77,21 +91,43 @@ def load(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Validate only; write nothing")
     ] = False,
+    allow_empty: Annotated[
+        bool, typer.Option("--allow-empty",
+                           help="Let a seed source with no items empty a non-empty graph")
+    ] = False,
+    no_quote_check: Annotated[
+        bool, typer.Option("--no-quote-check",
+                           help="Load even when the source documents are missing (quotes are "
+                                "then not checked)")
+    ] = False,
 ) -> None:
-    """Validate the seed YAML and replace the graph with it (all or nothing)."""
+    """Validate the seed YAML and replace the graph with it (all or nothing).
+
+    Every quote is checked verbatim against the source documents (CHAINATLAS_SOURCES_DIR);
+    without them the load is refused unless --no-quote-check.
+    """
     from chainatlas.graph.store import StoreError
+    from chainatlas.loaders.load import EmptySeedSource, SourcesMissing, sources_missing_message
     from chainatlas.loaders.load import load as do_load
     from chainatlas.loaders.validate import SeedValidationError
 
     settings = get_settings()
     seeds = path or settings.seeds_dir
+    check = settings.quote_check and not no_quote_check
+    sources = settings.sources_dir if check else None
+    if not check:
+        err_console.print("[bold yellow]注意 quotes NOT checked[/bold yellow] (--no-quote-check "
+                          "or CHAINATLAS_QUOTE_CHECK=false): seed quotes are loaded unverified.")
     try:
         if dry_run:
-            report = do_load(seeds, None, dry_run=True, sources_dir=settings.sources_dir)
+            report = do_load(seeds, None, dry_run=True, sources_dir=sources,
+                             require_quotes=check)
             console.print(f"[green]valid:[/green] {report.files} file(s), {report.nodes} nodes, "
                           f"{report.relationships} relationships (nothing written)")
             _print_quote_check(report.quotes_checked, settings.sources_dir)
             return
+        if check and not Path(settings.sources_dir).is_dir():
+            raise SourcesMissing(sources_missing_message(settings.sources_dir))
         store = _open_store()
         with store, Progress(TextColumn("[bold]loading"), BarColumn(), MofNCompleteColumn(),
                              TimeElapsedColumn(), console=console, transient=True) as bar:
@@ -100,20 +136,32 @@ def load(
                 seeds, store, batch_size=settings.batch_size,
                 on_total=lambda n: bar.update(task, total=n),
                 progress=lambda n: bar.advance(task, n),
-                sources_dir=settings.sources_dir,
+                sources_dir=sources, require_quotes=check, allow_empty=allow_empty,
             )
             counts = store.stats()
     except SeedValidationError as e:
-        for err in e.errors:
-            err_console.print(str(err), highlight=False, markup=False, soft_wrap=True)
+        for err in e.errors[:MAX_ERRORS_SHOWN]:
+            err_console.print(str(err)[:500], highlight=False, markup=False, soft_wrap=True)
+        if len(e.errors) > MAX_ERRORS_SHOWN:
+            err_console.print(f"… and {len(e.errors) - MAX_ERRORS_SHOWN} more "
+                              f"(还有 {len(e.errors) - MAX_ERRORS_SHOWN} 个错误)", markup=False)
         _fail(f"{len(e.errors)} error(s) in the seeds; nothing was written, the graph is "
               "unchanged. Fix them and run `chainatlas load` again.")
+        return
+    except (EmptySeedSource, SourcesMissing) as e:
+        _fail(f"{e}\nNothing was written; the graph is unchanged.")
         return
     except FileNotFoundError as e:
         _fail(str(e))
         return
+    except OSError as e:
+        _fail(f"{e.strerror or e}: {getattr(e, 'filename', '') or ''}. Nothing was written.")
+        return
     except StoreError as e:
-        _fail(f"{e}\nNothing was written; the previous graph is unchanged.")
+        text = str(e)
+        if "graph is unchanged" in text or "new graph" in text:
+            _fail(text)  # the message already says what became of the graph
+        _fail(f"{text}\nNothing was written; the previous graph is unchanged.")
         return
     console.print(f"[green]loaded[/green] {report.files} file(s): {report.nodes} nodes, "
                   f"{report.relationships} relationships into {store.kind}")
@@ -280,13 +328,18 @@ def serve(
     settings = get_settings()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     h, p = host or settings.host, port or settings.port
-    console.print(f"ChainAtlas on http://{h}:{p}/  (API docs: http://{h}:{p}/docs, "
-                  f"store: {settings.store_kind})")
+    store = _open_store()  # a store that cannot open is one clear message, not a traceback
     from chainatlas.api.http11 import Utf8TargetH11Protocol
 
-    # raw UTF-8 in a URL (curl 'http://…/search?q=比亚迪') is accepted, not a bare 400
-    uvicorn.run(create_app(settings), host=h, port=p, log_level="info",
-                http=Utf8TargetH11Protocol)
+    try:
+        console.print(f"ChainAtlas on http://{h}:{p}/  (API docs: http://{h}:{p}/docs, "
+                      f"store: {settings.store_kind})")
+        # raw UTF-8 in a URL (curl 'http://…/search?q=比亚迪') is accepted, not a bare 400;
+        # SIGTERM: stop accepting, give running requests 5 s, then exit
+        uvicorn.run(create_app(settings, store=store), host=h, port=p, log_level="info",
+                    http=Utf8TargetH11Protocol, timeout_graceful_shutdown=5)
+    finally:
+        store.close()
 
 
 @app.command()

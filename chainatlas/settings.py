@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     sources_dir: Path = Field(
         PROJECT_ROOT.parent / "shared" / "sources", description="Source documents (quote check)"
     )
+    quote_check: bool = Field(
+        True, description="Refuse to load seeds when the source documents are missing")
+    start_timeout: float | None = Field(
+        None, description="Seconds to wait for the embedded store to open (default: by size)")
     graph_name: str = Field("chainatlas", description="Graph (FalkorDB key / Neo4j label space)")
     host: str = "127.0.0.1"
     port: int = 8000
@@ -35,6 +39,8 @@ class Settings(BaseSettings):
     api_key: SecretStr | None = Field(None, description="API key for POST /cypher")
     cypher_row_cap: int = Field(1000, description="Row cap of POST /cypher")
     cypher_timeout_ms: int = Field(5_000, description="Timeout of POST /cypher")
+    render_slots: int = Field(
+        4, description="Pictures/briefs drawn or waiting at once; more get 503 + Retry-After")
 
     neo4j_uri: str | None = Field(None, validation_alias=AliasChoices("NEO4J_URI"))
     neo4j_user: str = Field("neo4j", validation_alias=AliasChoices("NEO4J_USER", "NEO4J_USERNAME"))

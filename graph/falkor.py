@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import logging
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -14,7 +17,7 @@ from falkordb.node import Node
 from falkordb.path import Path as FPath
 
 from chainatlas.graph.cypher import DELETE_ALL, write_plan
-from chainatlas.graph.embedded import EmbeddedServer
+from chainatlas.graph.embedded import EmbeddedServer, ProgressFn, StoreCorrupt, corrupt_message
 from chainatlas.graph.model import ALL_LABELS, BASE_LABEL, GraphData, label_to_kind
 from chainatlas.graph.store import (
     GraphStore,
@@ -22,6 +25,7 @@ from chainatlas.graph.store import (
     QueryRejected,
     QueryTimeout,
     Row,
+    StoreBusy,
     StoreError,
     StoreUnavailable,
 )
@@ -48,13 +52,33 @@ def to_plain(value: Any) -> Any:
     return value
 
 
+DISK_FULL = ("The disk under the data directory is full (redis: {text}). Free space (or move "
+             "CHAINATLAS_DATA_DIR to a larger disk) and run the command again; the previous "
+             "graph is unchanged.")
+
+
 def _raise_for(error: Exception, cypher: str) -> None:
     text = str(error)
+    if isinstance(error, redis.BusyLoadingError):
+        raise StoreBusy("The embedded store is still reading its files; try again shortly.") \
+            from error
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        raise StoreError(DISK_FULL.format(text=text)) from error
+    if isinstance(error, OSError) and error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        raise StoreError(f"The data directory is not writable ({text}). Make it writable or "
+                         "set CHAINATLAS_DATA_DIR; the previous graph is unchanged.") from error
     if isinstance(error, redis.ConnectionError | redis.TimeoutError | OSError):
         raise StoreUnavailable(
-            f"The embedded FalkorDB store is not answering ({text}). "
-            "Restart `chainatlas serve`; see data/falkordb/server.log."
+            f"The embedded FalkorDB store is not answering ({text}); it is being restarted, "
+            "try again in a few seconds (see data/falkordb/server.log)."
         ) from error
+    if "No space left" in text or "MISCONF" in text or "Errors writing to the AOF" in text:
+        raise StoreError(DISK_FULL.format(text=text)) from error
+    if "Max pending queries exceeded" in text:
+        raise StoreBusy("The store's query queue is full; try again shortly.") from error
+    if "mem consumption exceeded" in text.lower() or "memory capacity" in text.lower():
+        raise QueryRejected("The query needs more memory than a query may use; narrow it "
+                            "(add LIMIT, smaller range()).") from error
     if "timed out" in text.lower() or "timeout" in text.lower():
         raise QueryTimeout(f"Query timed out: {text}") from error
     if "read-only" in text or "RO_QUERY" in text:
@@ -67,11 +91,54 @@ class FalkorStore(GraphStore):
 
     kind = "falkordb"
 
-    def __init__(self, data_dir: Path, graph_name: str = "chainatlas") -> None:
-        self.server = EmbeddedServer(data_dir)
+    def __init__(self, data_dir: Path, graph_name: str = "chainatlas", *,
+                 progress: ProgressFn | None = None, start_timeout: float | None = None) -> None:
+        self.server = EmbeddedServer(data_dir, progress=progress, start_timeout=start_timeout)
         self.server.start()
         self.graph_name = graph_name
         self.db = FalkorDB(unix_socket_path=str(self.server.socket_path))
+        if self.server.spawned:
+            try:
+                self.verify()
+            except BaseException:
+                self.close()
+                raise
+
+    # -- integrity -------------------------------------------------------------------------
+    def counts(self, graph: str | None = None) -> dict[str, int]:
+        """Total nodes and relationships of ``graph`` (zeros when it does not exist)."""
+        g = graph or self.graph_name
+        if not self.exists(g):
+            return {"nodes": 0, "relationships": 0}
+        n = self._run("MATCH (n) RETURN count(n) AS c", None, read_only=True,
+                      timeout_ms=None, graph=g)
+        r = self._run("MATCH ()-[r]->() RETURN count(r) AS c", None, read_only=True,
+                      timeout_ms=None, graph=g)
+        return {"nodes": int(n[0]["c"]), "relationships": int(r[0]["c"])}
+
+    def verify(self) -> None:
+        """Compare every graph with the counts its last load recorded; :class:`StoreCorrupt`
+        when the files gave back less (or more) than was written."""
+        for graph, want in self.server.read_manifest().items():
+            got = self.counts(graph)
+            if got != {"nodes": want.get("nodes"), "relationships": want.get("relationships")}:
+                raise StoreCorrupt(corrupt_message(
+                    self.server.dir,
+                    f"graph {graph!r} holds {got['nodes']} nodes and {got['relationships']} "
+                    f"relationships, but its last load wrote {want.get('nodes')} and "
+                    f"{want.get('relationships')}"))
+
+    def version(self) -> str | None:
+        try:
+            v = self.db.connection.get(f"chainatlas:version:{self.graph_name}")
+        except (redis.RedisError, OSError) as e:
+            _raise_for(e, "")
+            raise
+        return v.decode() if isinstance(v, bytes) else str(v or 0)
+
+    def revive(self) -> None:
+        """Restart the embedded server in the background (the API answers 503 meanwhile)."""
+        threading.Thread(target=self.server.revive, name="falkordb-revive", daemon=True).start()
 
     # A fresh Graph object per call: the client caches label/type ids per object, and an atomic
     # swap (RENAME) by another process would make a long-lived cache decode wrong labels.
@@ -90,6 +157,9 @@ class FalkorStore(GraphStore):
             _raise_for(e, cypher)
             raise  # unreachable
         except (redis.RedisError, OSError) as e:
+            if isinstance(e, redis.ConnectionError | OSError) and \
+                    not isinstance(e, redis.BusyLoadingError):
+                self.revive()
             _raise_for(e, cypher)
             raise
         header = [h[1] if isinstance(h, list | tuple) else h for h in result.header or []]
@@ -109,6 +179,10 @@ class FalkorStore(GraphStore):
             raise QueryRejected(str(e)) from e
 
     def write(self, cypher, params=None):
+        # a write outside replace() changes the counts: forget the recorded ones
+        if self.graph_name in self.server.read_manifest():
+            with contextlib.suppress(OSError):
+                self.server.write_manifest(self.graph_name, None)
         self._run(cypher, params, read_only=False, timeout_ms=None)
 
     # -- schema ----------------------------------------------------------------------------
@@ -137,7 +211,13 @@ class FalkorStore(GraphStore):
         self._ensure_schema_on(self.graph_name)
 
     def exists(self, graph: str | None = None) -> bool:
-        return bool(self.db.connection.exists(graph or self.graph_name))
+        try:
+            return bool(self.db.connection.exists(graph or self.graph_name))
+        except (redis.RedisError, OSError) as e:
+            if isinstance(e, redis.ConnectionError | OSError):
+                self.revive()
+            _raise_for(e, "")
+            raise
 
     # -- bulk replace ----------------------------------------------------------------------
     def replace(self, data: GraphData, *, batch_size: int = 500, progress: Progress | None = None):
@@ -147,26 +227,54 @@ class FalkorStore(GraphStore):
         failure anywhere before it leaves the old graph untouched.
         """
         staging = f"{self.graph_name}__staging"
-        self._drop(staging)
         try:
+            self._drop(staging)
             self._ensure_schema_on(staging)
             for cypher, rows in write_plan(data.nodes, data.rels, batch_size):
                 self._run(cypher, {"rows": rows}, read_only=False, timeout_ms=None,
                           graph=staging)
                 if progress:
                     progress(len(rows))
+            # forget the recorded counts until the new ones are on disk: a crash in between
+            # must not make the next open call the (intact) new graph damaged
+            self.server.write_manifest(self.graph_name, None)
             self.db.connection.execute_command("RENAME", staging, self.graph_name)
-        except BaseException:
-            self._drop(staging)
+        except BaseException as first:
+            # keep the first error: a cleanup failure (e.g. the disk is still full) is logged,
+            # never raised over it
+            try:
+                self._drop(staging)
+            except Exception as cleanup:
+                log.warning("could not drop the staging graph after a failed load: %s", cleanup)
+            if isinstance(first, redis.RedisError | OSError):
+                _raise_for(first, "")
+            raise
+        self._after_write()
+
+    def _after_write(self) -> None:
+        """Bump the graph version, compact the append-only file, record the counts."""
+        try:
+            self.db.connection.incr(f"chainatlas:version:{self.graph_name}")
+            self.server.compact(self.db.connection)
+            self.server.write_manifest(self.graph_name, self.counts())
+        except (redis.RedisError, OSError) as e:
+            _raise_for(e, "")
             raise
 
     def _drop(self, graph: str) -> None:
-        if self.db.connection.exists(graph):
-            self.db.connection.execute_command("GRAPH.DELETE", graph)
+        try:
+            if self.db.connection.exists(graph):
+                self.db.connection.execute_command("GRAPH.DELETE", graph)
+        except (redis.RedisError, OSError) as e:
+            _raise_for(e, "")
 
     def clear(self) -> None:
         if self.exists():
             self.write(DELETE_ALL)
+        with contextlib.suppress(redis.RedisError, OSError):
+            self.db.connection.incr(f"chainatlas:version:{self.graph_name}")
+        with contextlib.suppress(OSError):
+            self.server.write_manifest(self.graph_name, None)
 
     def ping(self) -> bool:
         try:

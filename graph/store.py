@@ -27,6 +27,10 @@ class StoreUnavailable(StoreError):
     """The store cannot be reached (API: 503)."""
 
 
+class StoreBusy(StoreUnavailable):
+    """The store's query queue is full (API: 503 with Retry-After)."""
+
+
 class QueryTimeout(StoreError):
     """A query ran past its timeout (API: 504)."""
 
@@ -86,6 +90,14 @@ class GraphStore(ABC):
         nodes = {r["label"]: int(r["count"]) for r in self.read(count_nodes_by_label())}
         rels = {r["type"]: int(r["count"]) for r in self.read(count_rels_by_type())}
         return {"nodes": nodes, "relationships": rels}
+
+    def version(self) -> str | None:
+        """A token that changes whenever the graph is replaced (None: unknown, do not cache)."""
+        return None
+
+    def revive(self) -> None:
+        """Try to bring a dead store back (the embedded store restarts its server)."""
+        return None
 
     def is_empty(self) -> bool:
         return not self.read("MATCH (n) RETURN n.id AS id LIMIT 1")

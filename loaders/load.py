@@ -13,6 +13,21 @@ from chainatlas.loaders.quotes import QuoteIndex, check_quotes_in, document_text
 from chainatlas.loaders.validate import SeedSet, SeedValidationError, read_seeds
 
 
+class EmptySeedSource(ValueError):
+    """The seed source holds no items and the graph is not empty: refused."""
+
+
+class SourcesMissing(FileNotFoundError):
+    """The quote check was asked for and the source documents are not there: refused."""
+
+
+def sources_missing_message(sources_dir: Path | None) -> str:
+    return (f"未找到原文 The source documents are not at {sources_dir}: the quotes cannot be "
+            "checked, so nothing is loaded. Set CHAINATLAS_SOURCES_DIR to the directory of the "
+            "source documents, or pass --no-quote-check (CHAINATLAS_QUOTE_CHECK=false) to load "
+            "without checking them.")
+
+
 @dataclass
 class LoadReport:
     files: int
@@ -47,20 +62,32 @@ def load(
     progress: Progress | None = None,
     on_total: Callable[[int], None] | None = None,
     sources_dir: Path | None = None,
+    require_quotes: bool = False,
+    allow_empty: bool = False,
 ) -> LoadReport:
     """Validate, then (unless ``dry_run``) replace the graph in ``store`` with the seeds.
 
     A validation error raises before anything is written; a store error during the write
     leaves the previous graph in place (the stores replace atomically). When ``sources_dir``
-    holds the source documents, every quote is checked against them too.
+    holds the source documents, every quote is checked against them too; with
+    ``require_quotes`` a missing ``sources_dir`` is :class:`SourcesMissing` (the CLI's default).
+    A seed source with no items never replaces a non-empty graph unless ``allow_empty``
+    (:class:`EmptySeedSource`).
     """
-    if sources_dir is not None and not Path(sources_dir).is_dir():
+    if sources_dir is None or not Path(sources_dir).is_dir():
+        if require_quotes:
+            raise SourcesMissing(sources_missing_message(sources_dir))
         sources_dir = None
     seeds, data = validate(path, sources_dir)
     report = LoadReport(len(seeds.files), data.node_count(), data.rel_count(), False,
                         quotes_checked=sources_dir is not None)
     if dry_run or store is None:
         return report
+    if data.node_count() == 0 and not allow_empty and not store.is_empty():
+        raise EmptySeedSource(
+            f"{path} holds no seed items ({len(seeds.files)} YAML file(s)): refusing to replace "
+            "the graph with an empty one. Check the path; pass --allow-empty to empty the graph "
+            "on purpose.")
     if on_total:
         on_total(data.node_count() + data.rel_count())
     store.replace(data, batch_size=batch_size, progress=progress)

@@ -137,21 +137,24 @@ def read_seeds(path: Path) -> tuple[SeedSet, list[SeedError]]:
     seeds = SeedSet()
     errors: list[SeedError] = []
     root = Path(path)
+    unreadable = unreadable_files(root)
+    errors += unreadable
     for file in seed_files(root):
         name = _display(file)
         seeds.files.append(name)
-        try:
-            data, lines = parse_yaml(file.read_text(encoding="utf-8"), name)
-        except YamlSyntaxError as e:
-            errors.append(SeedError(name, e.line, "(yaml)", str(e)))
-            continue
-        except UnicodeDecodeError:
-            errors.append(SeedError(name, 1, "(file)", "not UTF-8 text"))
+        data, lines, file_errors = read_seed_file(file, name)
+        if file_errors:
+            errors += file_errors
+            unreadable.append(file_errors[0])
             continue
         if data in (None, {}):
             continue
         if not isinstance(data, dict):
             errors.append(SeedError(name, 1, "(file)", "a seed file is a mapping of sections"))
+            continue
+        value_errors = check_values(data, name, lines)
+        if value_errors:
+            errors += value_errors
             continue
         for section, items in data.items():
             model = SECTIONS.get(section)
@@ -179,8 +182,90 @@ def read_seeds(path: Path) -> tuple[SeedSet, list[SeedError]]:
                     for j, seg in enumerate(obj.segments):
                         seeds.items.append(
                             Item("segment", seg, name, (*base, "segments", j), lines, obj.id))
-    errors += check_references(seeds)
+    if not unreadable:
+        # a file that could not be read at all would make every link into it "unknown":
+        # report the file once, not a cascade of "no node with id"
+        errors += check_references(seeds)
     return seeds, errors
+
+
+# --- limits on untrusted input -----------------------------------------------------------------
+
+MAX_SEED_BYTES = 20 * 2**20
+"""Largest seed file read (20 MB: a 30,000-firm synthetic set is 7 MB)."""
+MAX_NAME_CHARS = 200
+"""Longest name, English name or alias."""
+_NAME_FIELDS = {"name", "name_en", "aliases", "id"}
+
+
+def unreadable_files(root: Path) -> list[SeedError]:
+    """Paths named like seed files that are not files (e.g. a directory ``chains.yaml``)."""
+    if not root.is_dir():
+        return []
+    return [SeedError(_display(p), 1, "(file)", "is a directory, not a YAML file (rename it)")
+            for p in sorted(root.rglob("*")) if p.suffix in {".yaml", ".yml"} and p.is_dir()]
+
+
+def read_seed_file(file: Path, name: str) -> tuple[Any, LineMap, list[SeedError]]:
+    """Parse one seed file; a file that cannot be read is one error, with its line."""
+    try:
+        size = file.stat().st_size
+        if size > MAX_SEED_BYTES:
+            return None, {}, [SeedError(name, 1, "(file)", f"file is {size / 2**20:.1f} MB; a "
+                                        f"seed file may be at most {MAX_SEED_BYTES // 2**20} MB "
+                                        "(split it)")]
+        raw = file.read_bytes()
+    except OSError as e:
+        return None, {}, [SeedError(name, 1, "(file)", f"cannot read it: {e.strerror}")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        return None, {}, [SeedError(name, raw.count(b"\n", 0, e.start) + 1, "(file)",
+                                    "not UTF-8 text (save the file as UTF-8; GBK is not read)")]
+    try:
+        data, lines = parse_yaml(text, name)
+    except YamlSyntaxError as e:
+        return None, {}, [SeedError(name, e.line, "(yaml)", str(e))]
+    return data, lines, []
+
+
+def check_values(data: Any, file: str, lines: LineMap,
+                 path: tuple[str | int, ...] = ()) -> list[SeedError]:
+    """Values no store can hold or no reader wants: NaN/infinite numbers, control characters
+    (NUL included), over-long names and aliases.
+
+    >>> check_values({"metrics": [{"value": float("nan"), "name": "a\\x00b"}]}, "m.yaml", {})
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [SeedError(file='m.yaml', line=1, field='metrics[0].value',
+               message='not a number (NaN or infinite); write a finite number'),
+     SeedError(file='m.yaml', line=1, field='metrics[0].name',
+               message='control character (e.g. NUL) in the text; remove it')]
+    """
+    out: list[SeedError] = []
+
+    def visit(value: Any, p: tuple[str | int, ...]) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                visit(v, (*p, str(k)))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                visit(v, (*p, i))
+        elif isinstance(value, float) and (value != value or value in (float("inf"),
+                                                                         float("-inf"))):
+            out.append(SeedError(file, line_of(lines, p), _fmt_path(p),
+                                 "not a number (NaN or infinite); write a finite number"))
+        elif isinstance(value, str):
+            if any((ord(c) < 32 and c not in "\t\n\r") or c == "\x7f" for c in value):
+                out.append(SeedError(file, line_of(lines, p), _fmt_path(p),
+                                     "control character (e.g. NUL) in the text; remove it"))
+            field = next((x for x in reversed(p) if isinstance(x, str)), "")
+            if field in _NAME_FIELDS and len(value) > MAX_NAME_CHARS:
+                out.append(SeedError(file, line_of(lines, p), _fmt_path(p),
+                                     f"{len(value)} characters; a name, alias or id may have at "
+                                     f"most {MAX_NAME_CHARS}"))
+
+    visit(data, path)
+    return out
 
 
 # --- cross-file checks ----------------------------------------------------------------------

@@ -7,10 +7,25 @@
 3
 >>> line_of(lines, ("chains", 0, "nope"))
 2
+>>> parse_yaml("a: &x [1, 2]\\nb: *x\\n")[0]
+{'a': [1, 2], 'b': [1, 2]}
+>>> names = "abcdefghijklmnopqrstuv"
+>>> bomb = "a: &a [x, x]\\n" + "".join(f"{c}: &{c} [*{p}, *{p}]\\n"
+...                                   for p, c in zip(names, names[1:]))
+>>> def error(text):
+...     try:
+...         parse_yaml(text)
+...     except YamlSyntaxError as e:
+...         return f"line {e.line}: {e}"
+>>> print(error(bomb)[:40])
+line 1: YAML aliases expand to more than
+>>> print(error("id: x\\nname: a\\x07b\\n")[:55])
+line 2: control character '\\x07' is not allowed in YAML
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import Any
 
@@ -24,6 +39,10 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's loader when available (about 8x faster); same nodes and marks."""
 
 
+MAX_EXPANDED = 100_000
+"""Most values aliases (``*name``) may add to a document when expanded; more is an alias bomb."""
+
+
 class YamlSyntaxError(ValueError):
     """The file is not valid YAML (or has a duplicate key); ``line`` is 1-based."""
 
@@ -32,21 +51,54 @@ class YamlSyntaxError(ValueError):
         self.line = line
 
 
-def _walk(node: yaml.Node, path: Path_, lines: LineMap) -> None:
+def _expanded_size(root: yaml.Node) -> tuple[int, int]:
+    """How many values aliases add when ``root`` is expanded (each use of an alias counts its
+    whole value again), and the line of the first alias; linear in the document (sizes are
+    memoised per node)."""
+    sizes: dict[int, int] = {}
+    seen_alias_line = 0
+
+    def size(node: yaml.Node) -> int:
+        nonlocal seen_alias_line
+        key = id(node)
+        if key in sizes:
+            if not seen_alias_line:
+                seen_alias_line = node.start_mark.line + 1
+            return sizes[key]
+        sizes[key] = 1  # a self-referencing node counts once
+        if isinstance(node, yaml.MappingNode):
+            total = 1 + sum(size(k) + size(v) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            total = 1 + sum(size(v) for v in node.value)
+        else:
+            total = 1
+        sizes[key] = total
+        return sizes[key]
+
+    total = size(root)
+    return total - len(sizes), seen_alias_line  # the values aliases add
+
+
+def _walk(node: yaml.Node, path: Path_, lines: LineMap, seen: set[int] | None = None) -> None:
     lines[path] = node.start_mark.line + 1
+    seen = set() if seen is None else seen
+    if id(node) in seen:
+        return  # an alias: its lines are those of the anchored value, walked once
+    seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
-        seen: dict[str, int] = {}
+        seen_keys: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = str(key_node.value)
             line = key_node.start_mark.line + 1
-            if key in seen:
-                raise YamlSyntaxError(f"duplicate key {key!r} (first on line {seen[key]})", line)
-            seen[key] = line
-            _walk(value_node, (*path, key), lines)
+            if key in seen_keys:
+                raise YamlSyntaxError(f"duplicate key {key!r} (first on line {seen_keys[key]})",
+                                      line)
+            seen_keys[key] = line
+            _walk(value_node, (*path, key), lines, seen)
             lines[(*path, key)] = line
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _walk(item, (*path, i), lines)
+            _walk(item, (*path, i), lines, seen)
 
 
 def _plain(value: Any) -> Any:
@@ -61,20 +113,44 @@ def _plain(value: Any) -> Any:
 
 def parse_yaml(text: str, name: str = "<string>") -> tuple[Any, LineMap]:
     """Parse ``text``; return the data (dates as ISO strings) and the line map."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as e:
+        raise _reader_error(e, text) from e
     try:
         node = loader.get_single_node()
         if node is None:
             return {}, {}
+        total, alias_line = _expanded_size(node)
+        if total > MAX_EXPANDED:
+            raise YamlSyntaxError(f"YAML aliases expand to more than {MAX_EXPANDED} values (an "
+                                  "alias bomb?); write the values out instead", alias_line or 1)
         lines: LineMap = {}
         _walk(node, (), lines)
         data = loader.construct_document(node)
+    except yaml.reader.ReaderError as e:
+        raise _reader_error(e, text) from e
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         raise YamlSyntaxError(f"{e.problem or e}", (mark.line + 1) if mark else 1) from e
+    except yaml.YAMLError as e:
+        raise YamlSyntaxError(str(e).splitlines()[0] if str(e) else "invalid YAML", 1) from e
+    except RecursionError as e:
+        raise YamlSyntaxError("the YAML is nested too deeply", 1) from e
     finally:
-        loader.dispose()
+        with contextlib.suppress(NameError):
+            loader.dispose()
     return _plain(data), lines
+
+
+def _reader_error(e: yaml.reader.ReaderError, text: str) -> YamlSyntaxError:
+    """A control character (or other unreadable one) as an error on its line."""
+    pos = e.position if isinstance(e.position, int) else 0
+    char = e.character
+    shown = repr(chr(char)) if isinstance(char, int) else repr(char)
+    return YamlSyntaxError(f"control character {shown} is not allowed in YAML (remove it, or "
+                           "write it as an escape in a double-quoted string)",
+                           text.count("\n", 0, pos) + 1)
 
 
 def line_of(lines: LineMap, path: Path_) -> int:

@@ -66,11 +66,18 @@ def test_path(gen_client: Any, client: Any) -> None:
         assert r.json()["paths"]
 
 
-def test_store_down_is_503(tmp_path: Any) -> None:
-    """The real embedded server dies under a running app: every route answers 503."""
+def test_store_down_is_503_then_recovers_by_itself(tmp_path: Any) -> None:
+    """The real embedded server dies under a running app (its supervisor SIGKILLed, so nothing
+    restarts it but the API): every route answers 503 + Retry-After, then the service
+    recovers without a restart of the app. Old behaviour: 503 forever."""
+    import os
+    import signal
+    import time
+
     from fastapi.testclient import TestClient
 
     from chainatlas.api.app import create_app
+    from chainatlas.graph.embedded import _pid_alive
     from chainatlas.graph.falkor import FalkorStore
     from chainatlas.graph.model import GraphData
     from chainatlas.settings import Settings
@@ -82,14 +89,29 @@ def test_store_down_is_503(tmp_path: Any) -> None:
         app = create_app(Settings(load_on_start=False), store=store)
         with TestClient(app) as c:
             assert c.get("/nodes/x").status_code == 200
-            store.server.proc.kill()
-            store.server.proc.wait()
+            server = store.server.pid
+            os.kill(store.server.supervisor_pid, signal.SIGKILL)
+            deadline = time.monotonic() + 10
+            while _pid_alive(server) and time.monotonic() < deadline:
+                time.sleep(0.05)
             for url in ("/search?q=x", "/chains", "/nodes/x", "/graph/neighbourhood/x",
                         "/health"):
                 r = c.get(url)
+                if r.status_code == 200:
+                    break  # already revived by an earlier request
                 assert r.status_code == 503, url
                 assert r.headers["content-type"].startswith("application/problem+json")
-                assert "chainatlas serve" in r.json()["detail"]  # says what to do next
+                assert int(r.headers["retry-after"]) > 0
+                assert "try again" in r.json()["detail"]  # says what to do next
+            deadline = time.monotonic() + 30
+            codes = []
+            while time.monotonic() < deadline:
+                codes.append(c.get("/nodes/x").status_code)
+                if codes[-1] == 200:
+                    break
+                time.sleep(0.2)
+            assert codes[-1] == 200, f"the API did not recover: {codes[-5:]}"
+            assert c.get("/health").json()["nodes"] == 1
     finally:
         store.close()
 

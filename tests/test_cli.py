@@ -34,9 +34,21 @@ def seeds(tmp_path: Path) -> Path:
     return d
 
 
+SOURCE_TEXT = "济南市 汽车 动力电池等零部件 整车 重汽 比亚迪 吉利 宁德时代 临工重机"
+"""Every quote of GOOD and BAD, as the text of their document (the quote check runs)."""
+
+
+def write_sources(tmp_path: Path) -> Path:
+    d = tmp_path / "sources"
+    d.mkdir(exist_ok=True)
+    (d / "jinan-2026-plan.txt").write_text(SOURCE_TEXT, encoding="utf-8")
+    return d
+
+
 @pytest.fixture
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("CHAINATLAS_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("CHAINATLAS_SOURCES_DIR", str(write_sources(tmp_path)))
     monkeypatch.delenv("NEO4J_URI", raising=False)
     get_settings.cache_clear()
     runner = CliRunner()
@@ -95,7 +107,8 @@ def _free_port() -> int:
 
 
 def _serve(data: Path, seeds: Path, port: int) -> subprocess.Popen:
-    env = {**os.environ, "CHAINATLAS_DATA_DIR": str(data), "CHAINATLAS_SEEDS_DIR": str(seeds)}
+    env = {**os.environ, "CHAINATLAS_DATA_DIR": str(data), "CHAINATLAS_SEEDS_DIR": str(seeds),
+           "CHAINATLAS_SOURCES_DIR": str(write_sources(data.parent))}
     env.pop("NEO4J_URI", None)
     return subprocess.Popen(
         [sys.executable, "-m", "chainatlas", "serve", "--port", str(port)],

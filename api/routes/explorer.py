@@ -22,9 +22,14 @@ VENDOR = {"vis-network.min.js", "graph-view.js"}
 
 def _read(package: str, name: str) -> bytes:
     base = resources.files(package).joinpath("static")
-    if "/" in name or "\\" in name or name.startswith(".") or not base.joinpath(name).is_file():
-        raise NotFound("static file", name)
-    return base.joinpath(name).read_bytes()
+    if len(name) > 128 or "/" in name or "\\" in name or name.startswith("."):
+        raise NotFound("static file", name[:128])
+    try:
+        if not base.joinpath(name).is_file():
+            raise NotFound("static file", name)
+        return base.joinpath(name).read_bytes()
+    except OSError as e:  # e.g. "File name too long": nothing by that name
+        raise NotFound("static file", name[:128]) from e
 
 
 def _media(name: str) -> str:
