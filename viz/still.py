@@ -344,7 +344,8 @@ def _draw_column(ax, col, seg) -> None:
                 bbox={"boxstyle": "round,pad=0.3", "facecolor": gap["colour"],
                       "edgecolor": "none"})
     if not seg.actors:
-        empty = wrap(_empty_text(seg).replace(" · ", "，"), b.w - 30, 12, False, 3)
+        empty = [ln for part in _empty_text(seg).split(" · ")
+                 for ln in wrap(part, b.w - 30, 12, False, 2)]
         _lines(ax, b.cx, h.y + h.h + 36, empty, 12, ha="center", colour=gap["colour"])
     own = {a.id: a for a in seg.actors}
     for slot in col.slots:
