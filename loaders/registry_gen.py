@@ -130,8 +130,12 @@ def generate(rows: int, seed: int = 0, *, rules_path: Path | None = None) -> pl.
     """A registry extract of ``rows`` firms as a DataFrame with :data:`HEADERS` columns."""
     rng = np.random.default_rng(seed)
     catalog = code_catalog(rules_path)
-    order = rng.permutation(len(catalog))
-    codes = [catalog[i] for i in rng.choice(order, size=rows, p=_zipf(len(catalog)))]
+    n_fill = len(FILLER_CODES)
+    # 60 % of firms in common codes no rule places (trade, services …), the rest heavy-tailed
+    # over the chain codes
+    weights = np.concatenate([_zipf(n_fill) * 0.6, _zipf(len(catalog) - n_fill) * 0.4])
+    order = np.concatenate([np.arange(n_fill), n_fill + rng.permutation(len(catalog) - n_fill)])
+    codes = [catalog[i] for i in order[rng.choice(len(catalog), size=rows, p=weights)]]
     district_idx = rng.choice(len(JINAN_DISTRICTS), size=rows, p=_zipf(len(JINAN_DISTRICTS)))
     other_idx = rng.choice(len(OTHER_PLACES), size=rows, p=_zipf(len(OTHER_PLACES), 0.8))
     local = rng.random(rows) >= 0.25
