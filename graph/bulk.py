@@ -32,6 +32,7 @@ from chainatlas.graph.cypher import check_label, check_rel_type
 from chainatlas.graph.store import GraphStore, StoreError
 
 Statement = tuple[str, list[dict[str, Any]]]
+_FAILED = "Import failed, the graph is unchanged 导入失败，图谱未改动"
 
 
 def upsert_firms() -> str:
@@ -108,7 +109,7 @@ def _falkor_staged(store: Any, statements: Sequence[Statement],
         if conn.exists(staging):
             conn.execute_command("GRAPH.DELETE", staging)
         if isinstance(e, Exception) and not isinstance(e, StoreError):
-            raise StoreError(f"Import failed, the graph is unchanged 导入失败，图谱未改动: {e}") from e
+            raise StoreError(f"{_FAILED}: {e}") from e
         raise
 
 
@@ -127,7 +128,7 @@ def _neo4j_tx(store: Any, statements: Sequence[Statement],
             if not tx.closed():
                 tx.rollback()
             if isinstance(e, Exception) and not isinstance(e, StoreError):
-                raise StoreError(f"Import failed, the graph is unchanged 导入失败，图谱未改动: {e}") \
+                raise StoreError(f"{_FAILED}: {e}") \
                     from e
             raise
         finally:

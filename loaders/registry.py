@@ -164,8 +164,9 @@ def map_columns(df: pl.DataFrame, mapping: dict[str, str], path: Path) -> tuple[
             header_of[f] = col
     missing = [FIELDS[f] for f in REQUIRED if f not in header_of]
     if missing:
-        raise RegistryError([f"{path}:1: {m}: missing column 缺少列 (found: {', '.join(df.columns)};"
-                             " map it with --mapping MAPPING.yaml)" for m in missing])
+        found = ", ".join(df.columns)
+        raise RegistryError([f"{path}:1: {m}: missing column 缺少列 (found: {found}; map it "
+                             "with --mapping MAPPING.yaml)" for m in missing])
     out = df.select([pl.col(c).alias(f) for c, f in rename.items()])
     for f in FIELDS:
         if f not in out.columns:
@@ -261,6 +262,8 @@ def validate(df: pl.DataFrame, header_of: dict[str, str], path: Path,
     first_row = df.group_by("uscc").agg(pl.col("row").min().alias("first_row"))
     df = df.join(first_row, on="uscc", how="left").sort("row")
     h = header_of
+    known = "、".join(sorted({k for k in districts
+                             if k.endswith(("区", "县")) and not k.startswith("济南")}))
     checks: list[tuple[str, pl.Expr, pl.Expr]] = [
         (h["name"], pl.col("name").is_null() | (pl.col("name") == ""),
          pl.lit("企业名称为空 missing name")),
@@ -288,9 +291,8 @@ def validate(df: pl.DataFrame, header_of: dict[str, str], path: Path,
          pl.format("{} 不是整数 not a whole number", "insured")),
         (h["county"], city_jinan & pl.col("county_n").is_not_null()
          & (pl.col("county_n") != "") & pl.col("district_id").is_null(),
-         pl.format("{} 不是济南的区县 unknown district of Jinan (known: "
-                   + "、".join(sorted({k for k in districts if k.endswith(('区', '县'))}))
-                   + ")", "county")),
+         pl.format("{} 不是济南的区县 unknown district of Jinan (known: " + known + ")",
+                   "county")),
     ]
     errs = pl.concat([
         df.filter(cond.fill_null(False)).select(

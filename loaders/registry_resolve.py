@@ -83,8 +83,9 @@ class Links:
         return links
 
     def save(self) -> None:
-        head = ("# 企业登记数据与图谱节点的人工确认对应 — registry firms linked to existing nodes by a\n"
-                "# person (accepted from the review list of `chainatlas import`). The next import\n"
+        head = ("# 企业登记数据与图谱节点的人工确认对应\n"
+                "# Registry firms linked to existing nodes by a person (accepted from the\n"
+                "# review list of `chainatlas import`). The next import\n"
                 "# keeps them. `rejected` pairs are never offered again.\n")
         data = {
             "links": [{"uscc": u, "id": i, **({"name": self.names[u]} if self.names.get(u)
@@ -124,20 +125,24 @@ class Resolution:
 
 def resolve(df: pl.DataFrame, existing: list[dict[str, Any]], links: Links) -> Resolution:
     """Node id of every row of ``df`` (columns ``row``, ``uscc``, ``name``, ``former_names``)."""
-    by_code: dict[str, str] = {}
+    by_code: dict[str, str] = {}  # codes held by registry-only nodes
+    doc_code: dict[str, str] = {}  # codes held by document nodes (set by an earlier import)
     by_key: dict[str, set[str]] = {}
     doc_name: dict[str, str] = {}
     for e in existing:
-        if e.get("uscc"):
-            by_code[str(e["uscc"]).upper()] = e["id"]
         if e.get("basis") == "registry":
+            if e.get("uscc"):
+                by_code[str(e["uscc"]).upper()] = e["id"]
             continue
+        if e.get("uscc"):
+            doc_code[str(e["uscc"]).upper()] = e["id"]
         doc_name[e["id"]] = e.get("name") or e["id"]
         for n in [e.get("name"), *(e.get("aliases") or [])]:
             if n:
                 by_key.setdefault(name_key(n), set()).add(e["id"])
     # uscc and links: dictionary joins over the distinct codes
-    code_map = {**{u: i for u, i in links.accepted.items()}, **by_code}
+    # a document node's code wins, then an accepted link, then the registry node itself
+    code_map = {**by_code, **links.accepted, **doc_code}
     ids = df.select(pl.col("uscc").replace_strict(code_map, default=None,
                                                   return_dtype=pl.String)).to_series()
     how = pl.when(ids.is_not_null()).then(pl.lit("code")).otherwise(None)

@@ -1,4 +1,4 @@
-"""Classify registry firms into chain segments by the editable rule file ``seeds/registry_rules.yaml``.
+"""Classify registry firms into chain segments by the rule file ``seeds/registry_rules.yaml``.
 
 Rules: GB/T 4754-2017 industry codes (longest prefix wins; an export that gives only the
 industry *name* matches the rule's name) and, for firms whose code matched no rule, 经营范围
@@ -11,8 +11,12 @@ the rule that made it (``basis_note``), so the API can say why a firm is in a se
 >>> df = pl.DataFrame({"id": ["a", "b", "c", "d"], "industry_code": ["C3973", "3911", None, None],
 ...                    "industry_name": [None, None, "集成电路制造", None],
 ...                    "scope": [None, None, None, "芯片封装测试；销售"]})
->>> classify(df, rules).sort("id").rows()
-[('a', 'ic-manufacturing', '行业代码 3973 集成电路制造'), ('b', 'x', '行业代码 39 计算机、通信和其他电子设备制造业'), ('c', 'ic-manufacturing', '行业名称 集成电路制造 (3973)'), ('d', 'ic-packaging-testing', '经营范围关键词 封装测试')]
+>>> for row in classify(df, rules).sort("id").rows():
+...     print(row)
+('a', 'ic-manufacturing', '行业代码 3973 集成电路制造')
+('b', 'x', '行业代码 39 计算机、通信和其他电子设备制造业')
+('c', 'ic-manufacturing', '行业名称 集成电路制造 (3973)')
+('d', 'ic-packaging-testing', '经营范围关键词 封装测试')
 """
 
 from __future__ import annotations
