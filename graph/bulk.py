@@ -28,16 +28,86 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import polars as pl
+
 from chainatlas.graph.cypher import check_label, check_rel_type
 from chainatlas.graph.store import GraphStore, StoreError
 
-Statement = tuple[str, list[dict[str, Any]]]
+Statement = tuple[str, "list[dict[str, Any]] | pl.DataFrame"]
 _FAILED = "Import failed, the graph is unchanged 导入失败，图谱未改动"
+
+
+def _quote(e: pl.Expr) -> pl.Expr:
+    """A string expression as a FalkorDB parameter literal (the client's ``quote_string``)."""
+    return pl.lit('"') + e.str.replace_all("\\", "\\\\", literal=True) \
+        .str.replace_all('"', '\\"', literal=True) + pl.lit('"')
+
+
+def literal_expr(name: str, dtype: pl.DataType) -> pl.Expr:
+    """An expression rendering column ``name`` as Cypher parameter literals, row by row.
+
+    Strings are quoted like the ``falkordb`` client does; nulls become ``null``; lists and
+    structs become ``[…]`` and ``{`key`:…}``.
+    """
+    col = pl.col(name)
+    return _literal(col, dtype)
+
+
+def _literal(e: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    if dtype == pl.Null:
+        return pl.lit("null")
+    if dtype == pl.String:
+        out = _quote(e)
+    elif dtype == pl.Boolean:
+        out = pl.when(e).then(pl.lit("true")).otherwise(pl.lit("false"))
+    elif dtype.is_numeric():
+        out = e.cast(pl.String)
+    elif isinstance(dtype, pl.List):
+        inner = dtype.inner
+        if inner != pl.String:
+            raise TypeError(f"lists of {inner} are not supported (keep lists of strings)")
+        out = pl.lit("[") + e.list.eval(_quote(pl.element())).list.join(",") + pl.lit("]")
+    elif isinstance(dtype, pl.Struct):
+        parts: list[pl.Expr] = []
+        for i, f in enumerate(dtype.fields):
+            parts.append(pl.lit(("," if i else "") + f"`{f.name}`:"))
+            parts.append(_literal(e.struct.field(f.name), f.dtype))
+        out = pl.concat_str([pl.lit("{"), *parts, pl.lit("}")])
+    else:
+        raise TypeError(f"no Cypher literal for {dtype}")
+    return pl.when(e.is_null()).then(pl.lit("null")).otherwise(out)
+
+
+def row_literals(df: pl.DataFrame) -> list[str]:
+    r"""Each row of ``df`` as a Cypher map literal (``{`id`:"a",`props`:{…}}``).
+
+    >>> print(row_literals(pl.DataFrame({"id": ['a"b'], "n": [1.5], "ok": [True],
+    ...                                  "l": [["x"]], "s": [{"k": None}]}))[0])
+    {`id`:"a\"b",`n`:1.5,`ok`:true,`l`:["x"],`s`:{`k`:null}}
+    """
+    struct = pl.struct(pl.all())
+    return df.select(_literal(struct, df.select(struct).to_series().dtype)
+                     .alias("lit")).to_series().to_list()
 
 
 def upsert_firms() -> str:
     """Create or update enterprises by id; rows are ``{id, props}`` (null props are removed)."""
     return "UNWIND $rows AS row MERGE (n:Node:Enterprise {id: row.id}) SET n += row.props"
+
+
+def create_firms() -> str:
+    """Create enterprises known not to exist yet (no lookup); rows are ``{id, props}``."""
+    return "UNWIND $rows AS row CREATE (n:Node:Enterprise {id: row.id}) SET n += row.props"
+
+
+def create_rule_rels(rel_type: str) -> str:
+    """CREATE relationships of new firms; rows are ``{src, dst, basis, note, role, file}``."""
+    return (
+        "UNWIND $rows AS row MATCH (a:Node {id: row.src}) MATCH (b:Node {id: row.dst}) "
+        f"CREATE (a)-[r:{check_rel_type(rel_type)}]->(b) "
+        "SET r.basis = row.basis, r.basis_note = row.note, r.role = row.role, "
+        "r.registry_file = row.file"
+    )
 
 
 def drop_stale_rels(rel_type: str, target_label: str, basis: str) -> str:
@@ -57,12 +127,12 @@ def merge_rule_rels(rel_type: str) -> str:
 
     A relationship that already exists with another basis (e.g. ``stated`` in the seeds) keeps
     its basis; one made by this basis gets its note updated. Rows are
-    ``{src, dst, basis, note, file}``.
+    ``{src, dst, basis, note, role, file}``.
     """
     return (
         "UNWIND $rows AS row MATCH (a:Node {id: row.src}) MATCH (b:Node {id: row.dst}) "
         f"MERGE (a)-[r:{check_rel_type(rel_type)}]->(b) "
-        "ON CREATE SET r.basis = row.basis, r.basis_note = row.note, r.role = 'member', "
+        "ON CREATE SET r.basis = row.basis, r.basis_note = row.note, r.role = row.role, "
         "r.registry_file = row.file "
         "ON MATCH SET r.basis_note = CASE WHEN r.basis = row.basis THEN row.note "
         "ELSE r.basis_note END"
@@ -100,7 +170,11 @@ def _falkor_staged(store: Any, statements: Sequence[Statement],
             store._ensure_schema_on(staging)
         graph = store.db.select_graph(staging)
         for cypher, rows in statements:
-            if rows:
+            if isinstance(rows, pl.DataFrame):
+                if rows.height:
+                    header = "CYPHER rows=[" + ",".join(row_literals(rows)) + "] "
+                    conn.execute_command("GRAPH.QUERY", staging, header + cypher, "--compact")
+            elif rows:
                 graph.query(cypher, {"rows": rows})
             if progress:
                 progress(len(rows))
@@ -119,6 +193,8 @@ def _neo4j_tx(store: Any, statements: Sequence[Statement],
         tx = session.begin_transaction()
         try:
             for cypher, rows in statements:
+                if isinstance(rows, pl.DataFrame):
+                    rows = rows.to_dicts()
                 if rows:
                     tx.run(cypher, {"rows": rows}).consume()
                 if progress:

@@ -372,49 +372,69 @@ def fast_search_keys(keys: list[str]) -> list[tuple[str, str]]:
     return out
 
 
-def firm_rows(df: pl.DataFrame, ids: pl.Series, doc_ids: set[str],
-              file_label: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """``{id, props}`` rows: registry-owned firms (full props) and document firms (registry
-    props only — their name, aliases, basis and sources stay those of the documents)."""
-    from chainatlas.graph.names import normalise
+REGISTRY_PROPS: tuple[str, ...] = (
+    "uscc", "status", "active", "capital_wan", "capital_text", "insured", "founded",
+    "industry_code", "industry_name", "company_type", "legal_rep",
+)
+"""Registry properties set on every firm of an extract (document firms included)."""
+OWN_PROPS: tuple[str, ...] = (
+    "name", "aliases", "local", "province", "city", "county", "scope",
+)
+"""Properties a registry-only firm also takes from the extract."""
+
+
+def firm_frame(df: pl.DataFrame, ids: pl.Series, doc_ids: set[str],
+               placements: pl.DataFrame, file_label: str) -> pl.DataFrame:
+    """One row per firm: ``id``, ``doc`` (lands on a document node), ``district``, ``segs``
+    (``{dst, note}`` placements), ``hash`` of its registry data, and the node ``props``.
+
+    Document firms keep their name, aliases, basis and sources: they only take the
+    :data:`REGISTRY_PROPS` (plus ``registry_name``). Built column-wise; the only per-row Python
+    is the pinyin of the names (:func:`fast_search_keys`).
+    """
     from chainatlas.loaders.registry_resolve import name_key
 
+    aliases = (pl.col("former_names").fill_null("").str.split(r"[;；,，、]")
+               .list.eval(pl.element().str.strip_chars().filter(pl.element() != "")))
     base = df.select(
-        ids.alias("id"), "row", "name", "uscc", "status", "legal_rep", "capital", "capital_wan",
+        ids.alias("id"), "row", "name", "uscc", "status", "legal_rep",
+        pl.col("capital").alias("capital_text"), "capital_wan",
         pl.col("founded_date").cast(pl.String).alias("founded"), "province", "city", "county",
         pl.col("industry_code").str.extract(r"(\d{2,4})", 1).alias("industry_code"),
         "industry_name", "company_type", pl.col("insured_n").alias("insured"), "scope", "local",
         (~pl.col("status").fill_null("").is_in(list(INACTIVE))).alias("active"),
-        pl.col("former_names").fill_null("").str.split(r"[;；,，、]")
-        .list.eval(pl.element().str.strip_chars().filter(pl.element() != "")).alias("aliases"),
+        aliases.alias("aliases"),
+        pl.when(pl.col("local")).then(pl.coalesce("district_id", pl.lit("jinan")))
+        .otherwise(None).alias("district"),
+    ).with_columns(pl.col("id").is_in(list(doc_ids)).alias("doc"))
+    segs = placements.group_by("id").agg(
+        pl.struct(pl.col("segment").alias("dst"), "note").sort_by("segment").alias("segs"))
+    base = base.join(segs, on="id", how="left", maintain_order="left")
+    # search keys of registry-only firms: name, name without legal form, aliases, pinyin
+    names = base["name"].fill_null("").to_list()
+    keys = [name_key(n) for n in names]
+    py = fast_search_keys(keys)
+    from chainatlas.graph.names import normalise
+
+    search = [list(dict.fromkeys(k for k in (normalise(n), key, p, i) if k))
+              for n, key, (p, i) in zip(names, keys, py, strict=True)]
+    base = base.with_columns(
+        pl.lit(pl.Series("search_keys", search, dtype=pl.List(pl.String))).list.concat(
+            pl.col("aliases").list.eval(pl.element().str.to_lowercase())).list.unique(
+            maintain_order=True).alias("search_keys"),
+        pl.format("{}:{}", pl.lit(file_label), "row").alias("registry_source"),
     )
-    registry_props = ("uscc", "status", "active", "capital_wan", "insured", "founded",
-                      "industry_code", "industry_name", "company_type", "legal_rep")
-    own: list[dict[str, Any]] = []
-    merged: list[dict[str, Any]] = []
-    records = base.to_dicts()
-    keys = [name_key(r["name"] or "") for r in records]
-    pys = fast_search_keys(keys)
-    for r, key, (py, ini) in zip(records, keys, pys, strict=True):
-        src = f"{file_label}:{r['row']}"
-        if r["id"] in doc_ids:
-            props = {k: r[k] for k in registry_props}
-            props.update(registry_name=r["name"], capital_text=r["capital"],
-                         registry_source=src)
-            merged.append({"id": r["id"], "props": props})
-            continue
-        aliases = r["aliases"] or []
-        props = {k: r[k] for k in registry_props}
-        search = [normalise(r["name"] or ""), key, *(normalise(a) for a in aliases), py, ini]
-        props.update(
-            kind="enterprise", basis="registry", source="registry", name=r["name"],
-            aliases=aliases, aliases_text=" ".join(aliases), local=bool(r["local"]),
-            capital_text=r["capital"], province=r["province"], city=r["city"],
-            county=r["county"], scope=r["scope"], registry_source=src,
-            search_keys=list(dict.fromkeys(k for k in search if k)),
-        )
-        own.append({"id": r["id"], "props": props})
-    return own, merged
+    hashed = [*REGISTRY_PROPS, *OWN_PROPS, "district", "segs", "doc"]
+    base = base.with_columns(pl.struct(hashed).hash(seed=14).cast(pl.String).alias("hash"))
+    own = pl.struct(
+        pl.lit("enterprise").alias("kind"), pl.lit("registry").alias("basis"),
+        pl.lit("registry").alias("source"), *REGISTRY_PROPS, *OWN_PROPS,
+        pl.col("aliases").list.join(" ").alias("aliases_text"), "search_keys",
+        "registry_source", pl.col("hash").alias("registry_hash"))
+    doc = pl.struct(*REGISTRY_PROPS, pl.col("name").alias("registry_name"), "registry_source",
+                    pl.col("hash").alias("registry_hash"))
+    return base.select("id", "doc", "district", "segs", "hash", own.alias("own"),
+                       doc.alias("docp"))
 
 
 @dataclass
@@ -425,6 +445,7 @@ class ImportReport:
     rows: int
     new: int = 0
     updated: int = 0
+    unchanged: int = 0
     merged: int = 0
     inactive: int = 0
     local: int = 0
@@ -433,12 +454,77 @@ class ImportReport:
     review: pl.DataFrame | None = None
     merged_rows: pl.DataFrame | None = None
     written: bool = False
+    statements: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
 
 
 def default_paths(seeds_dir: Path) -> tuple[Path, Path]:
     """The rule file and the links file under ``seeds_dir``."""
     return Path(seeds_dir) / "registry_rules.yaml", Path(seeds_dir) / "registry_links.yaml"
+
+
+EXISTING_HASHES = (
+    "MATCH (n:Enterprise) WHERE n.registry_hash IS NOT NULL "
+    "RETURN n.id AS id, n.registry_hash AS h"
+)
+"""Firms written by an earlier import, with the hash of the registry data they hold."""
+
+
+def plan_writes(frame: pl.DataFrame, existing: dict[str, str], stale: list[str],
+                file_label: str, batch_size: int) -> list[Any]:
+    """The ``(cypher, rows)`` statements that bring the graph to ``frame``.
+
+    Unchanged firms (same hash) are skipped; firms not yet in the graph are created (CREATE,
+    no lookup); changed firms are merged and their stale district / rule placements removed.
+    """
+    from chainatlas.graph import bulk
+
+    frame = frame.with_columns(
+        pl.col("id").replace_strict(existing, default=None, return_dtype=pl.String)
+        .alias("old"))
+    changed = frame.filter(pl.col("old").is_null() | (pl.col("old") != pl.col("hash")))
+    new = changed.filter(~pl.col("doc") & pl.col("old").is_null())
+    upd = changed.filter(pl.col("doc") | pl.col("old").is_not_null())
+
+    def rel_rows(f: pl.DataFrame, kind: str) -> pl.DataFrame:
+        if kind == "LOCATED_IN":
+            r = f.filter(pl.col("district").is_not_null()).select(
+                pl.col("id").alias("src"), pl.col("district").alias("dst"),
+                pl.lit("registry").alias("basis"), pl.lit(f"{file_label} 所属区县").alias("note"),
+                pl.lit(None, dtype=pl.String).alias("role"))
+        else:
+            r = f.select("id", "segs").explode("segs").drop_nulls("segs").select(
+                pl.col("id").alias("src"), pl.col("segs").struct.field("dst"),
+                pl.lit("rule").alias("basis"), pl.col("segs").struct.field("note"),
+                pl.lit("member").alias("role"))
+        return r.with_columns(pl.lit(file_label).alias("file"))
+
+    def keep(f: pl.DataFrame, kind: str) -> pl.DataFrame:
+        if kind == "LOCATED_IN":
+            return f.select("id", pl.concat_list(pl.col("district")).list.drop_nulls()
+                            .alias("keep"))
+        return f.select("id", pl.col("segs").list.eval(pl.element().struct.field("dst"))
+                        .fill_null(pl.lit([], dtype=pl.List(pl.String))).alias("keep"))
+
+    def batches(cypher: str, rows: pl.DataFrame) -> list[Any]:
+        return [(cypher, rows.slice(i, batch_size)) for i in range(0, rows.height, batch_size)]
+
+    stale_df = pl.DataFrame({"id": [s for s in stale if s in existing]}, schema={"id": pl.String})
+    own_upd = upd.filter(~pl.col("doc")).select("id", pl.col("own").alias("props"))
+    doc_upd = upd.filter(pl.col("doc")).select("id", pl.col("docp").alias("props"))
+    return [
+        *batches(bulk.drop_registry_nodes(), stale_df),
+        *batches(bulk.create_firms(), new.select("id", pl.col("own").alias("props"))),
+        *batches(bulk.upsert_firms(), own_upd),
+        *batches(bulk.upsert_firms(), doc_upd),
+        *batches(bulk.create_rule_rels("LOCATED_IN"), rel_rows(new, "LOCATED_IN")),
+        *batches(bulk.drop_stale_rels("LOCATED_IN", "District", "registry"),
+                 keep(upd, "LOCATED_IN")),
+        *batches(bulk.merge_rule_rels("LOCATED_IN"), rel_rows(upd, "LOCATED_IN")),
+        *batches(bulk.create_rule_rels("IN_SEGMENT"), rel_rows(new, "IN_SEGMENT")),
+        *batches(bulk.drop_stale_rels("IN_SEGMENT", "Segment", "rule"), keep(upd, "IN_SEGMENT")),
+        *batches(bulk.merge_rule_rels("IN_SEGMENT"), rel_rows(upd, "IN_SEGMENT")),
+    ]
 
 
 def import_registry(path: Path, store: Any | None, *, mapping: Path | None = None,
@@ -450,6 +536,7 @@ def import_registry(path: Path, store: Any | None, *, mapping: Path | None = Non
     """Validate ``path`` and (unless ``dry_run``) upsert its firms into ``store``, all or nothing.
 
     Raises :class:`RegistryError` (every error by row and column) before anything is written.
+    Importing the same data again writes nothing (each firm keeps a hash of its registry data).
     """
     import time
 
@@ -489,6 +576,7 @@ def import_registry(path: Path, store: Any | None, *, mapping: Path | None = Non
     placements = classify(df.select(res.ids.alias("id"), "industry_code", "industry_name",
                                     "scope"), rules)
     lap("classify")
+    file_label = Path(path).name
     report = ImportReport(file=str(path), rows=df.height, review=res.review,
                           merged_rows=res.merged)
     report.inactive = int(df.select((pl.col("status").fill_null("").is_in(list(INACTIVE)))
@@ -497,47 +585,27 @@ def import_registry(path: Path, store: Any | None, *, mapping: Path | None = Non
     report.placements = placements.height
     report.placed = placements["id"].n_unique() if placements.height else 0
     report.merged = res.merged.height
-    existing_codes = {str(e["uscc"]).upper() for e in existing if e.get("uscc")}
-    report.updated = int(df["uscc"].is_in(list(existing_codes)).sum())
-    report.new = df.height - report.updated - int(
-        (~df["uscc"].is_in(list(existing_codes)) & res.ids.is_in(list(doc_ids))).sum())
+    frame = firm_frame(df, res.ids, doc_ids, placements, file_label)
+    lap("rows")
+    hashes: dict[str, str] = {}
+    if store is not None:
+        hashes = {r["id"]: r["h"] for r in store.read(EXISTING_HASHES)}
+    lap("read hashes")
+    old = frame["id"].replace_strict(hashes, default=None, return_dtype=pl.String)
+    report.unchanged = int((old == frame["hash"]).sum())
+    report.new = int((old.is_null() & ~frame["doc"]).sum())
+    report.updated = df.height - report.unchanged - report.new
     if dry_run or store is None:
         report.seconds = timings
         return report
     step("写入 write")
-    own, merged = firm_rows(df, res.ids, doc_ids, Path(path).name)
-    lap("rows")
-    ids = res.ids.to_list()
-    dist = df.select(
-        pl.when(pl.col("local")).then(pl.coalesce("district_id", pl.lit("jinan")))
-        .otherwise(None).alias("d"))["d"].to_list()
-    file_label = Path(path).name
-    located = [{"src": i, "dst": d, "basis": "registry", "note": f"{file_label} 所属区县",
-                "file": file_label} for i, d in zip(ids, dist, strict=True) if d]
-    keep_loc = [{"id": i, "keep": [d] if d else []} for i, d in zip(ids, dist, strict=True)]
-    segs = placements.group_by("id").agg(pl.col("segment")).to_dicts()
-    seg_of = {r["id"]: r["segment"] for r in segs}
-    keep_seg = [{"id": i, "keep": seg_of.get(i, [])} for i in ids]
-    in_seg = [{"src": i, "dst": s, "basis": "rule", "note": n, "file": file_label}
-              for i, s, n in placements.iter_rows()]
-    # registry-only nodes of codes that now land on a document node (accepted link, new alias)
-    stale_nodes = [{"id": "uscc-" + u.lower()} for u in res.merged["uscc"].to_list()]
-
-    def batches(cypher: str, rows: list[dict[str, Any]]) -> list[bulk.Statement]:
-        return [(cypher, rows[i:i + batch_size]) for i in range(0, len(rows), batch_size)]
-
-    statements: list[bulk.Statement] = [
-        *batches(bulk.drop_registry_nodes(), stale_nodes),
-        *batches(bulk.upsert_firms(), own),
-        *batches(bulk.upsert_firms(), merged),
-        *batches(bulk.drop_stale_rels("LOCATED_IN", "District", "registry"), keep_loc),
-        *batches(bulk.merge_rule_rels("LOCATED_IN"), located),
-        *batches(bulk.drop_stale_rels("IN_SEGMENT", "Segment", "rule"), keep_seg),
-        *batches(bulk.merge_rule_rels("IN_SEGMENT"), in_seg),
-    ]
-    if on_total:
-        on_total(sum(len(r) for _, r in statements))
-    bulk.staged_apply(store, statements, progress=progress)
+    stale = ["uscc-" + u.lower() for u in res.merged["uscc"].to_list()]
+    statements = plan_writes(frame, hashes, stale, file_label, batch_size)
+    report.statements = len(statements)
+    if statements:
+        if on_total:
+            on_total(sum(len(r) for _, r in statements))
+        bulk.staged_apply(store, statements, progress=progress)
     lap("write")
     report.written = True
     report.seconds = timings

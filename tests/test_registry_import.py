@@ -160,7 +160,7 @@ def test_import_twice_changes_nothing_and_sinotruk_merges(store: Any, links: Pat
     first = snapshot(store)
     stats = store.stats()
     again = run(path, store, links)
-    assert again.new == 0 and again.updated == 206 - 0
+    assert (again.new, again.updated, again.unchanged, again.statements) == (0, 0, 206, 0)
     assert snapshot(store) == first
     assert store.stats() == stats
     # 中国重型汽车集团有限公司 lands on the document node 中国重汽 (alias 中国重型汽车集团)
@@ -209,7 +209,8 @@ def test_newer_extract_marks_firms_inactive(store: Any, links: Path, tmp_path: P
     n1 = {c.segment: c.firms for c in segment_counts(store, "integrated-circuits")}
     newer = df.with_columns(pl.when(pl.col("统一社会信用代码") == IC_FIRMS[0]).then(pl.lit("注销"))
                             .otherwise(pl.col("登记状态")).alias("登记状态"))
-    run(write_frame(newer, tmp_path / "r2.csv"), store, links)
+    report = run(write_frame(newer, tmp_path / "r2.csv"), store, links)
+    assert (report.updated, report.unchanged) == (1, df.height - 1)
     n2 = {c.segment: c.firms for c in segment_counts(store, "integrated-circuits")}
     assert n2["ic-manufacturing"] == n1["ic-manufacturing"] - 1
     row = store.read("MATCH (n:Node {id: $id}) RETURN n.active AS a, n.registry_source AS s",
