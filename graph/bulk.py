@@ -145,6 +145,16 @@ def drop_registry_nodes() -> str:
             "DETACH DELETE n")
 
 
+def read_rows(store: GraphStore, cypher: str, rows: pl.DataFrame) -> list[dict[str, Any]]:
+    """Run a read query over ``$rows`` given as a DataFrame (serialised column-wise on
+    FalkorDB, as a list of maps on Neo4j)."""
+    if store.kind == "falkordb":
+        header = "CYPHER rows=[" + ",".join(row_literals(rows)) + "] " if rows.height else \
+            "CYPHER rows=[] "
+        return store.read(header + cypher)
+    return store.read(cypher, {"rows": rows.to_dicts()})
+
+
 def staged_apply(store: GraphStore, statements: Sequence[Statement], *,
                  progress: Callable[[int], None] | None = None) -> None:
     """Run ``statements`` so that either all of them take effect or none does."""

@@ -24,6 +24,7 @@
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -339,37 +340,36 @@ def prepare(path: Path, *, mapping: Path | None = None, store: Any | None = None
 
 
 # -- graph rows -------------------------------------------------------------------------------
-_PINYIN: dict[str, tuple[str, str]] = {}
+def name_keys(names: pl.Series) -> pl.Series:
+    """:func:`registry_resolve.name_key` of each name, vectorised.
+
+    >>> name_keys(pl.Series(["中国重型汽车集团有限公司", "ＢＹＤ 汽车股份有限公司", None])
+    ...           ).to_list()
+    ['中国重型汽车集团', 'byd汽车', '']
+    """
+    from chainatlas.loaders.registry_resolve import LEGAL_FORMS
+
+    forms = "|".join(re.escape(f) for f in LEGAL_FORMS)
+    key = (names.fill_null("").str.normalize("NFKC").str.to_lowercase()
+           .str.replace_all(r"\s+", "").str.replace(r"\([^()]*\)$", "")
+           .str.replace(f"(.)(?:{forms})$", "${1}").str.replace(r"\([^()]*\)$", ""))
+    return key
 
 
-def _pinyin_table(chars: set[str]) -> None:
+def pinyin_tables(keys: pl.Series) -> tuple[dict[str, str], dict[str, str]]:
+    """Pinyin and initial of every distinct CJK character of ``keys`` (pypinyin once per
+    character, not per name: registry names are many; firm names rarely hit polyphones).
+
+    >>> full, ini = pinyin_tables(pl.Series(["重汽"]))
+    >>> full["汽"], ini["重"]
+    ('qi', 'z')
+    """
     from pypinyin import Style, lazy_pinyin
 
-    for c in chars - _PINYIN.keys():
-        if "\u3400" <= c <= "\u9fff":
-            _PINYIN[c] = (lazy_pinyin(c)[0], lazy_pinyin(c, style=Style.FIRST_LETTER)[0])
-        else:
-            _PINYIN[c] = (c, c)
-
-
-def fast_search_keys(keys: list[str]) -> list[tuple[str, str]]:
-    """(pinyin, initials) of each key from a per-character table (no per-name phrase lookup).
-
-    Registry names are many and long; a character table built once over the distinct characters
-    is ~50× faster than pypinyin per name and agrees with it on ordinary firm names.
-
-    >>> fast_search_keys(["重汽", "byd汽车"])
-    [('zhongqi', 'zq'), ('bydqiche', 'bydqc')]
-    """
-    chars: set[str] = set()
-    for k in keys:
-        chars.update(k)
-    _pinyin_table(chars)
-    out = []
-    for k in keys:
-        parts = [_PINYIN[c] for c in k if not c.isspace()]
-        out.append(("".join(p[0] for p in parts), "".join(p[1] for p in parts)))
-    return out
+    chars = keys.str.split("").explode().unique().drop_nulls().to_list()
+    cjk = [c for c in chars if c and "\u3400" <= c <= "\u9fff"]
+    return ({c: lazy_pinyin(c)[0] for c in cjk},
+            {c: lazy_pinyin(c, style=Style.FIRST_LETTER)[0] for c in cjk})
 
 
 REGISTRY_PROPS: tuple[str, ...] = (
@@ -392,8 +392,6 @@ def firm_frame(df: pl.DataFrame, ids: pl.Series, doc_ids: set[str],
     :data:`REGISTRY_PROPS` (plus ``registry_name``). Built column-wise; the only per-row Python
     is the pinyin of the names (:func:`fast_search_keys`).
     """
-    from chainatlas.loaders.registry_resolve import name_key
-
     aliases = (pl.col("former_names").fill_null("").str.split(r"[;；,，、]")
                .list.eval(pl.element().str.strip_chars().filter(pl.element() != "")))
     base = df.select(
@@ -410,20 +408,21 @@ def firm_frame(df: pl.DataFrame, ids: pl.Series, doc_ids: set[str],
     segs = placements.group_by("id").agg(
         pl.struct(pl.col("segment").alias("dst"), "note").sort_by("segment").alias("segs"))
     base = base.join(segs, on="id", how="left", maintain_order="left")
-    # search keys of registry-only firms: name, name without legal form, aliases, pinyin
-    names = base["name"].fill_null("").to_list()
-    keys = [name_key(n) for n in names]
-    py = fast_search_keys(keys)
-    from chainatlas.graph.names import normalise
-
-    search = [list(dict.fromkeys(k for k in (normalise(n), key, p, i) if k))
-              for n, key, (p, i) in zip(names, keys, py, strict=True)]
-    base = base.with_columns(
-        pl.lit(pl.Series("search_keys", search, dtype=pl.List(pl.String))).list.concat(
-            pl.col("aliases").list.eval(pl.element().str.to_lowercase())).list.unique(
-            maintain_order=True).alias("search_keys"),
+    # search keys: name, name without legal form, aliases, pinyin and initials (per character)
+    keys = name_keys(base["name"])
+    full, initials = pinyin_tables(keys)
+    chars = pl.col("key").str.split("")
+    base = base.with_columns(keys.alias("key")).with_columns(
+        pl.concat_list(
+            pl.col("name").str.to_lowercase(), "key",
+            chars.list.eval(pl.element().replace_strict(full, default=pl.element())).list.join(""),
+            chars.list.eval(pl.element().replace_strict(initials, default=pl.element()))
+            .list.join(""),
+            pl.col("aliases").list.eval(pl.element().str.to_lowercase()),
+        ).list.eval(pl.element().filter(pl.element() != "")).list.unique(maintain_order=True)
+        .alias("search_keys"),
         pl.format("{}:{}", pl.lit(file_label), "row").alias("registry_source"),
-    )
+    ).drop("key")
     hashed = [*REGISTRY_PROPS, *OWN_PROPS, "district", "segs", "doc"]
     base = base.with_columns(pl.struct(hashed).hash(seed=14).cast(pl.String).alias("hash"))
     own = pl.struct(
@@ -463,28 +462,29 @@ def default_paths(seeds_dir: Path) -> tuple[Path, Path]:
     return Path(seeds_dir) / "registry_rules.yaml", Path(seeds_dir) / "registry_links.yaml"
 
 
-EXISTING_HASHES = (
-    "MATCH (n:Enterprise) WHERE n.registry_hash IS NOT NULL "
-    "RETURN n.id AS id, n.registry_hash AS h"
+CHANGED = (
+    "UNWIND $rows AS row OPTIONAL MATCH (n:Node {id: row.id}) "
+    "WITH row, n WHERE n IS NULL OR coalesce(n.registry_hash, '') <> row.h "
+    "RETURN collect(row.id) AS changed, "
+    "collect(CASE WHEN n IS NOT NULL AND n.registry_hash IS NOT NULL THEN row.id END) AS known"
 )
-"""Firms written by an earlier import, with the hash of the registry data they hold."""
+"""Which of these firms are new or hold other registry data than ``row.h`` (compared in the
+store: the ids of unchanged firms never travel back)."""
 
 
-def plan_writes(frame: pl.DataFrame, existing: dict[str, str], stale: list[str],
+def plan_writes(frame: pl.DataFrame, changed: set[str], known: set[str], stale: list[str],
                 file_label: str, batch_size: int) -> list[Any]:
     """The ``(cypher, rows)`` statements that bring the graph to ``frame``.
 
-    Unchanged firms (same hash) are skipped; firms not yet in the graph are created (CREATE,
+    ``changed``: ids of new or changed firms; ``known``: those of them already written by an
+    import. Unchanged firms (same hash) are skipped; firms not yet in the graph are created (CREATE,
     no lookup); changed firms are merged and their stale district / rule placements removed.
     """
     from chainatlas.graph import bulk
 
-    frame = frame.with_columns(
-        pl.col("id").replace_strict(existing, default=None, return_dtype=pl.String)
-        .alias("old"))
-    changed = frame.filter(pl.col("old").is_null() | (pl.col("old") != pl.col("hash")))
-    new = changed.filter(~pl.col("doc") & pl.col("old").is_null())
-    upd = changed.filter(pl.col("doc") | pl.col("old").is_not_null())
+    frame = frame.filter(pl.col("id").is_in(list(changed)))
+    new = frame.filter(~pl.col("doc") & ~pl.col("id").is_in(list(known)))
+    upd = frame.filter(pl.col("doc") | pl.col("id").is_in(list(known)))
 
     def rel_rows(f: pl.DataFrame, kind: str) -> pl.DataFrame:
         if kind == "LOCATED_IN":
@@ -509,7 +509,7 @@ def plan_writes(frame: pl.DataFrame, existing: dict[str, str], stale: list[str],
     def batches(cypher: str, rows: pl.DataFrame) -> list[Any]:
         return [(cypher, rows.slice(i, batch_size)) for i in range(0, rows.height, batch_size)]
 
-    stale_df = pl.DataFrame({"id": [s for s in stale if s in existing]}, schema={"id": pl.String})
+    stale_df = pl.DataFrame({"id": stale}, schema={"id": pl.String})
     own_upd = upd.filter(~pl.col("doc")).select("id", pl.col("own").alias("props"))
     doc_upd = upd.filter(pl.col("doc")).select("id", pl.col("docp").alias("props"))
     return [
@@ -587,20 +587,22 @@ def import_registry(path: Path, store: Any | None, *, mapping: Path | None = Non
     report.merged = res.merged.height
     frame = firm_frame(df, res.ids, doc_ids, placements, file_label)
     lap("rows")
-    hashes: dict[str, str] = {}
+    changed, known = frame["id"].to_list(), []
     if store is not None:
-        hashes = {r["id"]: r["h"] for r in store.read(EXISTING_HASHES)}
-    lap("read hashes")
-    old = frame["id"].replace_strict(hashes, default=None, return_dtype=pl.String)
-    report.unchanged = int((old == frame["hash"]).sum())
-    report.new = int((old.is_null() & ~frame["doc"]).sum())
-    report.updated = df.height - report.unchanged - report.new
+        diff = bulk.read_rows(store, CHANGED, frame.select("id", pl.col("hash").alias("h")))
+        changed, known = (diff[0]["changed"], diff[0]["known"]) if diff else ([], [])
+    lap("compare")
+    report.unchanged = df.height - len(changed)
+    report.updated = len(known)
+    report.new = len(changed) - len(known)
     if dry_run or store is None:
         report.seconds = timings
         return report
     step("写入 write")
-    stale = ["uscc-" + u.lower() for u in res.merged["uscc"].to_list()]
-    statements = plan_writes(frame, hashes, stale, file_label, batch_size)
+    # registry-only nodes of codes that now land on a document node (a new link or alias)
+    stale = ["uscc-" + u.lower() for u, i in res.merged.select("uscc", "id").iter_rows()
+             if i in set(changed)]
+    statements = plan_writes(frame, set(changed), set(known), stale, file_label, batch_size)
     report.statements = len(statements)
     if statements:
         if on_total:

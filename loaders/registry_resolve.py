@@ -109,11 +109,12 @@ class Links:
 
 
 EXISTING = (
-    "MATCH (e:Enterprise) WHERE e.uscc IS NOT NULL OR coalesce(e.basis, '') <> 'registry' "
+    "MATCH (e:Enterprise) WHERE coalesce(e.basis, '') <> 'registry' "
     "RETURN e.id AS id, e.name AS name, e.aliases AS aliases, e.uscc AS uscc, "
     "coalesce(e.basis, 'stated') AS basis"
 )
-"""Enterprises a registry row may land on: document firms and firms already holding a code."""
+"""Enterprises a registry row may land on: the document firms (registry-only firms need no
+lookup: their id follows from their code)."""
 
 
 @dataclass
@@ -155,8 +156,9 @@ def resolve(df: pl.DataFrame, existing: list[dict[str, Any]], links: Links) -> R
     todo = keyed.filter(pl.col("id").is_null())
     exp = todo.select("row", pl.col("names")).explode("names").filter(
         pl.col("names").is_not_null() & (pl.col("names") != ""))
-    keys = exp["names"].map_elements(name_key, return_dtype=pl.String) if exp.height else \
-        pl.Series([], dtype=pl.String)
+    from chainatlas.loaders.registry import name_keys
+
+    keys = name_keys(exp["names"])
     exp = exp.with_columns(keys.alias("key"))
     hit = exp.with_columns(pl.col("key").replace_strict(unique_keys, default=None,
                                                         return_dtype=pl.String).alias("hit")) \
@@ -181,7 +183,7 @@ def resolve(df: pl.DataFrame, existing: list[dict[str, Any]], links: Links) -> R
         choices = list(unique_keys)
         owner = [unique_keys[k] for k in choices]
         names = unmatched["name"].fill_null("").to_list()
-        qkeys = [name_key(n) for n in names]
+        qkeys = name_keys(unmatched["name"]).to_list()
         rows_u = unmatched["row"].to_list()
         codes_u = unmatched["uscc"].to_list()
         for start in range(0, len(qkeys), 20000):
