@@ -18,13 +18,12 @@ True
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 import yaml
-from stdnum.cn import uscc
 
 HEADERS: tuple[str, ...] = (
     "企业名称", "统一社会信用代码", "登记状态", "法定代表人", "注册资本", "成立日期",
@@ -99,35 +98,42 @@ def _zipf(n: int, s: float = 1.1) -> np.ndarray:
 
 
 def make_uscc(rng: np.random.Generator, n: int) -> list[str]:
-    """``n`` distinct valid codes: 9 (工商) 1 (企业), a 370100-like area code, 9-char org id."""
-    body_chars = np.array(list("0123456789ABCDEFGHJKLMNPQRTUWXY"))
-    out: list[str] = []
-    seen: set[str] = set()
-    while len(out) < n:
-        area = rng.choice(["370100", "370102", "370112", "370200", "320500", "310115", "440305"])
-        org = "".join(rng.choice(body_chars[:10], 8)) + str(rng.choice(body_chars))
-        body = f"91{area}{org}"
-        code = body + uscc.calc_check_digit(body)
-        if code not in seen:
-            seen.add(code)
-            out.append(code)
-    return out
+    """``n`` distinct valid codes: 91 (工商, 企业), an area code, a 9-character organisation code
+    (distinct numbers), and the GB 32100 check digit (computed with numpy; python-stdnum
+    ``stdnum.cn.uscc`` agrees, see the module doctest)."""
+    alphabet = np.array(list(_USCC_ALPHABET))
+    areas = np.array(["370100", "370102", "370112", "370200", "320500", "310115", "440305"])
+    area = areas[rng.integers(0, len(areas), n)]
+    org = rng.choice(10**8, size=n, replace=False) if n <= 10**7 else np.arange(n)
+    last = alphabet[rng.integers(0, len(alphabet), n)]
+    body = pl.Series(np.char.add(np.char.add(np.char.add("91", area),
+                                             np.char.zfill(org.astype(str), 8)), last))
+    buf = np.frombuffer("".join(body.to_list()).encode("ascii"), dtype=np.uint8).reshape(-1, 17)
+    value = np.full(256, 0, dtype=np.int64)
+    for i, c in enumerate(_USCC_ALPHABET):
+        value[ord(c)] = i
+    weights = np.array([pow(3, i, 31) for i in range(17)], dtype=np.int64)
+    check = (31 - (value[buf] @ weights) % 31) % 31
+    return (body + pl.Series(alphabet[check])).to_list()
 
 
-def _capital(rng: np.random.Generator) -> str:
-    wan = float(np.round(np.exp(rng.normal(6.0, 1.6)), 2))  # median ≈ 400 万元
-    form = rng.random()
-    if form < 0.08:
-        return f"{wan / 10000:.4g}亿元人民币"
-    if form < 0.14:
-        return f"{wan / 7.1:.2f}万美元"
-    if form < 0.2:
-        return f"{wan:.2f}万人民币"
-    return f"{wan:.2f}万元"
+def _capital(rng: np.random.Generator, n: int) -> pl.Series:
+    wan = np.round(np.exp(rng.normal(6.0, 1.6, n)), 2)  # median ≈ 400 万元
+    form = rng.random(n)
+    df = pl.DataFrame({"wan": wan, "form": form})
+    return df.select(
+        pl.when(pl.col("form") < 0.08)
+        .then(pl.format("{}亿元人民币", (pl.col("wan") / 10000).round(4)))
+        .when(pl.col("form") < 0.14).then(pl.format("{}万美元", (pl.col("wan") / 7.1).round(2)))
+        .when(pl.col("form") < 0.2).then(pl.format("{}万人民币", pl.col("wan")))
+        .otherwise(pl.format("{}万元", pl.col("wan"))).alias("c"))["c"]
 
 
 def generate(rows: int, seed: int = 0, *, rules_path: Path | None = None) -> pl.DataFrame:
-    """A registry extract of ``rows`` firms as a DataFrame with :data:`HEADERS` columns."""
+    """A registry extract of ``rows`` firms as a DataFrame with :data:`HEADERS` columns.
+
+    Built column-wise (numpy + polars): a million rows take seconds.
+    """
     rng = np.random.default_rng(seed)
     catalog = code_catalog(rules_path)
     n_fill = len(FILLER_CODES)
@@ -135,51 +141,57 @@ def generate(rows: int, seed: int = 0, *, rules_path: Path | None = None) -> pl.
     # over the chain codes
     weights = np.concatenate([_zipf(n_fill) * 0.6, _zipf(len(catalog) - n_fill) * 0.4])
     order = np.concatenate([np.arange(n_fill), n_fill + rng.permutation(len(catalog) - n_fill)])
-    codes = [catalog[i] for i in order[rng.choice(len(catalog), size=rows, p=weights)]]
-    district_idx = rng.choice(len(JINAN_DISTRICTS), size=rows, p=_zipf(len(JINAN_DISTRICTS)))
-    other_idx = rng.choice(len(OTHER_PLACES), size=rows, p=_zipf(len(OTHER_PLACES), 0.8))
+    pick = order[rng.choice(len(catalog), size=rows, p=weights)]
+    code = np.array([c for c, _ in catalog])[pick]
+    cname = np.array([n for _, n in catalog])[pick]
+    section = np.array([SECTIONS[max(k for k in SECTIONS if k <= c[:2])] for c, _ in catalog])[pick]
     local = rng.random(rows) >= 0.25
-    status = rng.choice(STATUSES, size=rows, p=[0.6, 0.32, 0.05, 0.03])
-    codes_uscc = make_uscc(rng, rows)
-    start = date(1985, 1, 1)
-    names: set[str] = set()
-    data: dict[str, list[object]] = {h: [] for h in HEADERS}
-    for i in range(rows):
-        code, cname = codes[i]
-        if local[i]:
-            prov, city, county = "山东省", "济南市", JINAN_DISTRICTS[district_idx[i]]
-        else:
-            prov, city, county = OTHER_PLACES[other_idx[i]]
-        place = city.removesuffix("市")
-        while True:
-            name = (f"{place}{rng.choice(PREFIX)}{rng.choice(MIDDLE)}"
-                    f"{rng.integers(1, 10**6)}{rng.choice(FORMS)}")
-            if name not in names:
-                names.add(name)
-                break
-        section = SECTIONS[max(k for k in SECTIONS if k <= code[:2])]
-        founded = start + timedelta(days=int(rng.integers(0, 14600)))
-        data["企业名称"].append(name)
-        data["统一社会信用代码"].append(codes_uscc[i])
-        data["登记状态"].append(str(status[i]))
-        data["法定代表人"].append(rng.choice(list(SURNAMES)) + "".join(rng.choice(list(GIVEN), 2)))
-        data["注册资本"].append(_capital(rng))
-        data["成立日期"].append(founded.isoformat())
-        data["所属省份"].append(prov)
-        data["所属城市"].append(city)
-        data["所属区县"].append(county)
-        data["国标行业门类"].append(SECTION_NAMES[section])
-        data["国标行业大类"].append(code[:2])
-        data["国标行业中类"].append(code[:3])
-        data["国标行业小类"].append(cname)
-        data["行业代码"].append(f"{section}{code}")
-        data["企业类型"].append(str(rng.choice(TYPES)))
-        data["参保人数"].append(int(np.floor(np.exp(rng.normal(2.2, 1.5)))))
-        data["曾用名"].append(f"{place}{rng.choice(PREFIX)}实业有限公司"
-                             if rng.random() < 0.05 else "")
-        data["经营范围"].append(SCOPES.get(code, f"{cname}；技术服务、技术开发"))
-    return pl.DataFrame(data, schema={h: (pl.Int64 if h == "参保人数" else pl.String)
-                                      for h in HEADERS})
+    d_idx = rng.choice(len(JINAN_DISTRICTS), size=rows, p=_zipf(len(JINAN_DISTRICTS)))
+    o_idx = rng.choice(len(OTHER_PLACES), size=rows, p=_zipf(len(OTHER_PLACES), 0.8))
+    others = np.array(OTHER_PLACES)
+    prov = np.where(local, "山东省", others[o_idx, 0])
+    city = np.where(local, "济南市", others[o_idx, 1])
+    county = np.where(local, np.array(JINAN_DISTRICTS)[d_idx], others[o_idx, 2])
+    serial = rng.choice(max(10 * rows, 10**6), size=rows, replace=False) + 1
+    pre = np.array(PREFIX)
+    mid = np.array(MIDDLE)
+    forms = np.array(FORMS)
+    scope_of = {c: SCOPES.get(c, f"{n}；技术服务、技术开发") for c, n in catalog}
+    days = rng.integers(0, 14600, rows)
+    sur = np.array(list(SURNAMES))
+    giv = np.array(list(GIVEN))
+    former = rng.random(rows) < 0.05
+    df = pl.DataFrame({
+        "place": pl.Series(city).str.strip_suffix("市"),
+        "pre": pre[rng.integers(0, len(pre), rows)], "mid": mid[rng.integers(0, len(mid), rows)],
+        "serial": serial, "form": forms[rng.integers(0, len(forms), rows)],
+        "pre2": pre[rng.integers(0, len(pre), rows)], "former": former,
+        "code": code, "cname": cname, "section": section,
+        "rep": np.char.add(np.char.add(sur[rng.integers(0, len(sur), rows)],
+                                       giv[rng.integers(0, len(giv), rows)]),
+                           giv[rng.integers(0, len(giv), rows)]),
+        "days": days,
+    })
+    return df.select(
+        pl.format("{}{}{}{}{}", "place", "pre", "mid", "serial", "form").alias("企业名称"),
+        pl.Series("统一社会信用代码", make_uscc(rng, rows)),
+        pl.Series("登记状态", rng.choice(STATUSES, size=rows, p=[0.6, 0.32, 0.05, 0.03])),
+        pl.col("rep").alias("法定代表人"),
+        _capital(rng, rows).alias("注册资本"),
+        (pl.lit(date(1985, 1, 1)) + pl.duration(days=pl.col("days"))).cast(pl.Date)
+        .cast(pl.String).alias("成立日期"),
+        pl.Series("所属省份", prov), pl.Series("所属城市", city), pl.Series("所属区县", county),
+        pl.col("section").replace_strict(SECTION_NAMES).alias("国标行业门类"),
+        pl.col("code").str.slice(0, 2).alias("国标行业大类"),
+        pl.col("code").str.slice(0, 3).alias("国标行业中类"),
+        pl.col("cname").alias("国标行业小类"),
+        (pl.col("section") + pl.col("code")).alias("行业代码"),
+        pl.Series("企业类型", np.array(TYPES)[rng.integers(0, len(TYPES), rows)]),
+        pl.Series("参保人数", np.floor(np.exp(rng.normal(2.2, 1.5, rows))).astype(np.int64)),
+        pl.when("former").then(pl.format("{}{}实业有限公司", "place", "pre2")).otherwise(pl.lit(""))
+        .alias("曾用名"),
+        pl.col("code").replace_strict(scope_of).alias("经营范围"),
+    )
 
 
 def write_frame(df: pl.DataFrame, out: Path, *, encoding: str = "utf-8-sig") -> Path:

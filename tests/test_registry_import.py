@@ -272,3 +272,54 @@ def test_read_table_rejects_unknown_types(tmp_path: Path) -> None:
     (tmp_path / "x.json").write_text("{}")
     with pytest.raises(RegistryError, match="unknown file type"):
         read_table(tmp_path / "x.json")
+
+
+def test_newer_extract_moves_a_firm_to_its_new_segment(store: Any, links: Path,
+                                                       tmp_path: Path) -> None:
+    df = special_rows()
+    run(write_frame(df, tmp_path / "r1.csv"), store, links)
+    moved = df.with_columns(
+        pl.when(pl.col("统一社会信用代码") == IC_FIRMS[1]).then(pl.lit("I6520"))
+        .otherwise(pl.col("行业代码")).alias("行业代码"))
+    run(write_frame(moved, tmp_path / "r2.csv"), store, links)
+    why = placements(store, "uscc-" + IC_FIRMS[1].lower())
+    assert [(p["segment"], p["rule"]) for p in why] == [("ic-design", "行业代码 6520 集成电路设计")]
+
+
+def test_rule_file_names_real_segments_and_covers_every_flagship_segment(store: Any) -> None:
+    from chainatlas.loaders.registry_rules import load_rules
+
+    segments = {r["id"] for r in store.read("MATCH (s:Segment) RETURN s.id AS id")}
+    rules = load_rules(SEEDS / "registry_rules.yaml", segments)
+    covered = {r.segment for r in rules.codes} | {r.segment for r in rules.keywords}
+    assert segments - covered == set(rules.no_rule)
+    assert {"3973", "6520", "3841", "3670", "3612", "2761", "3421", "3491", "6511", "6513",
+            "3120"} <= {r.code for r in rules.codes}
+
+
+def test_rule_file_errors_name_line_and_field(tmp_path: Path) -> None:
+    from chainatlas.loaders.registry_rules import RulesError, load_rules
+
+    bad = tmp_path / "rules.yaml"
+    bad.write_text("codes:\n  - {code: '3973', segment: ic-manufacturing}\n"
+                   "  - {code: 'x1', segment: nowhere}\n", encoding="utf-8")
+    with pytest.raises(RulesError) as e:
+        load_rules(bad, {"ic-manufacturing"})
+    assert e.value.errors == [
+        f"{bad}:3: codes[1]: segment: unknown segment id 'nowhere'",
+        f"{bad}:3: codes[1]: code: 'x1' is not a 2-4 digit GB/T 4754 code"]
+
+
+def test_cli_import_dry_run_and_errors(tmp_path: Path) -> None:
+    good = write_frame(special_rows(), tmp_path / "ok.csv", encoding="gb18030")
+    env = {"CHAINATLAS_DATA_DIR": str(tmp_path / "nodata"), "CHAINATLAS_SEEDS_DIR": str(SEEDS)}
+    result = CliRunner().invoke(_cli_app(), ["import", str(good), "--dry-run"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "valid (nothing written)" in result.output and "6 firms" in result.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"企业名称,统一社会信用代码\n甲公司,{SINOTRUK[:-1]}0\n", encoding="utf-8")
+    result = CliRunner().invoke(_cli_app(), ["import", str(bad), "--dry-run"], env=env)
+    _cli_app()
+    assert result.exit_code == 1
+    assert "bad.csv:2: 统一社会信用代码:" in result.output
+    assert "nothing was written" in result.output
