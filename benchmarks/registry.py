@@ -112,6 +112,8 @@ def child(rows: int, work: Path, runs: int, queries: bool, naive: bool) -> dict[
 
 def bench_naive(file: Path, work: Path) -> dict[str, Any]:
     """Bulk write vs one statement per row, same firms and relationships, fresh stores."""
+    import polars as pl
+
     from chainatlas.graph import bulk
     from chainatlas.graph.falkor import FalkorStore
     from chainatlas.loaders.load import load
@@ -130,7 +132,7 @@ def bench_naive(file: Path, work: Path) -> dict[str, Any]:
             existing = store.read(EXISTING)
             r = resolve(df, existing, Links(data / "links.yaml"))
             placements = classify(df.select(r.ids.alias("id"), "industry_code", "industry_name",
-                                            "scope"),
+                                            "scope", pl.col("district_id").alias("district")),
                                   load_rules(ROOT / "seeds" / "registry_rules.yaml"))
             frame = firm_frame(df, r.ids, {e["id"] for e in existing}, placements, file.name)
             ids = set(frame["id"].to_list())

@@ -574,7 +574,7 @@ def import_registry(path: Path, store: Any | None, *, mapping: Path | None = Non
     lap("resolve")
     step("分类 classify")
     placements = classify(df.select(res.ids.alias("id"), "industry_code", "industry_name",
-                                    "scope"), rules)
+                                    "scope", pl.col("district_id").alias("district")), rules)
     lap("classify")
     file_label = Path(path).name
     report = ImportReport(file=str(path), rows=df.height, review=res.review,

@@ -33,6 +33,8 @@ class CodeRule:
     name: str
     segment: str
     line: int = 0
+    district: str | None = None
+    """Only firms located in this district (segments of a district's chain, e.g. 市中区)."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class KeywordRule:
     keyword: str
     segment: str
     line: int = 0
+    district: str | None = None
 
 
 @dataclass
@@ -86,13 +89,14 @@ def load_rules(path: Path, segments: set[str] | None = None) -> Rules:
                 if not code.isdigit() or len(code) not in (2, 3, 4):
                     errors.append(f"{where}: code: {code!r} is not a 2-4 digit GB/T 4754 code")
                     continue
-                rules.codes.append(CodeRule(code, str(item.get("name") or ""), seg, line))
+                rules.codes.append(CodeRule(code, str(item.get("name") or ""), seg, line,
+                                            item.get("district")))
             elif section == "keywords":
                 kw = str(item.get("keyword") or "").strip()
                 if not kw:
                     errors.append(f"{where}: keyword: missing")
                     continue
-                rules.keywords.append(KeywordRule(kw, seg, line))
+                rules.keywords.append(KeywordRule(kw, seg, line, item.get("district")))
             else:
                 rules.no_rule[seg] = str(item.get("why") or "")
     if errors:
@@ -116,11 +120,24 @@ def _item_lines(text: str) -> dict[tuple[str, int], int]:
 _EMPTY = pl.DataFrame(schema={"id": pl.String, "segment": pl.String, "note": pl.String})
 
 
+def _SCHEMA(key: str) -> dict[str, pl.DataType]:
+    return {key: pl.String, "segment": pl.String, "note": pl.String,
+            "rule_district": pl.String}
+
+
+def _in_district(df: pl.DataFrame) -> pl.DataFrame:
+    """Keep placements whose rule has no district, or the firm's district."""
+    return df.filter(pl.col("rule_district").is_null()
+                     | (pl.col("rule_district") == pl.col("district"))).select(
+        "id", "segment", "note")
+
+
 def classify(df: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     """Placements ``(id, segment, note)`` of the firms of ``df``.
 
     ``df`` has ``id`` and any of ``industry_code`` (e.g. ``C3973``), ``industry_name``
-    (国标行业小类 name) and ``scope`` (经营范围).
+    (国标行业小类 name), ``scope`` (经营范围) and ``district`` (district id, for rules of a
+    district's chains).
     """
     def col(name: str) -> pl.Expr:
         return pl.col(name) if name in df.columns else pl.lit(None, dtype=pl.String)
@@ -130,8 +147,12 @@ def classify(df: pl.DataFrame, rules: Rules) -> pl.DataFrame:
         col("industry_code").cast(pl.String).str.extract(r"(\d{2,4})", 1).alias("code"),
         col("industry_name").cast(pl.String).str.strip_chars().alias("iname"),
         col("scope").cast(pl.String).alias("scope"),
+        col("district").cast(pl.String).alias("district"),
     )
-    by_name = {r.name: r for r in rules.codes if r.name and len(r.code) == 4}
+    by_name: dict[str, list[CodeRule]] = {}
+    for r in rules.codes:
+        if r.name and len(r.code) == 4:
+            by_name.setdefault(r.name, []).append(r)
     code_rules: dict[str, list[CodeRule]] = {}
     for r in rules.codes:
         code_rules.setdefault(r.code, []).append(r)
@@ -142,31 +163,31 @@ def classify(df: pl.DataFrame, rules: Rules) -> pl.DataFrame:
         for n in (4, 3, 2):
             hit = code_rules.get(code[:n]) if len(code) >= n else None
             if hit:
-                rows += [(code, r.segment, f"行业代码 {r.code} {r.name}".strip()) for r in hit]
+                rows += [(code, r.segment, f"行业代码 {r.code} {r.name}".strip(), r.district)
+                         for r in hit]
                 break
-    by_code = pl.DataFrame(rows, schema=["code", "segment", "note"], orient="row") if rows \
-        else pl.DataFrame(schema={"code": pl.String, "segment": pl.String, "note": pl.String})
-    placed_code = base.join(by_code, on="code", how="inner").select("id", "segment", "note")
+    by_code = pl.DataFrame(rows, schema=_SCHEMA("code"), orient="row")
+    placed_code = _in_district(base.join(by_code, on="code", how="inner"))
 
     rest = base.filter(~pl.col("id").is_in(placed_code["id"].implode()))
-    name_rows = [(n, r.segment, f"行业名称 {n} ({r.code})") for n, r in by_name.items()]
-    by_iname = pl.DataFrame(name_rows, schema=["iname", "segment", "note"], orient="row") \
-        if name_rows else pl.DataFrame(schema={"iname": pl.String, "segment": pl.String,
-                                               "note": pl.String})
-    placed_name = rest.filter(pl.col("code").is_null()).join(by_iname, on="iname", how="inner") \
-        .select("id", "segment", "note")
+    name_rows = [(n, r.segment, f"行业名称 {n} ({r.code})", r.district)
+                 for n, rs in by_name.items() for r in rs]
+    by_iname = pl.DataFrame(name_rows, schema=_SCHEMA("iname"), orient="row")
+    placed_name = _in_district(rest.filter(pl.col("code").is_null())
+                               .join(by_iname, on="iname", how="inner"))
 
     rest = rest.filter(~pl.col("id").is_in(placed_name["id"].implode()))
     parts = [placed_code, placed_name]
     if rules.keywords and rest.height:
-        kw_seg = pl.DataFrame([(k.keyword, k.segment) for k in rules.keywords],
-                              schema=["kw", "segment"], orient="row")
+        kw_seg = pl.DataFrame([(k.keyword, k.segment, k.district) for k in rules.keywords],
+                              schema={"kw": pl.String, "segment": pl.String,
+                                      "rule_district": pl.String}, orient="row")
         hits = rest.select(
-            "id", pl.col("scope").str.extract_many([k.keyword for k in rules.keywords],
+            "id", "district", pl.col("scope").str.extract_many([k.keyword for k in rules.keywords],
                                                    overlapping=True).alias("kw"),
         ).explode("kw").drop_nulls("kw")
-        placed_kw = hits.join(kw_seg, on="kw", how="inner").select(
-            "id", "segment", pl.format("经营范围关键词 {}", "kw").alias("note"))
+        placed_kw = _in_district(hits.join(kw_seg, on="kw", how="inner").with_columns(
+            pl.format("经营范围关键词 {}", "kw").alias("note")))
         parts.append(placed_kw)
     out = pl.concat([p.cast(pl.String) for p in parts]) if parts else _EMPTY
     # one placement per (firm, segment): the first rule (code before name before keyword)

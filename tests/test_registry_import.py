@@ -286,13 +286,27 @@ def test_newer_extract_moves_a_firm_to_its_new_segment(store: Any, links: Path,
     assert [(p["segment"], p["rule"]) for p in why] == [("ic-design", "行业代码 6520 集成电路设计")]
 
 
-def test_rule_file_names_real_segments_and_covers_every_flagship_segment(store: Any) -> None:
+def test_district_rules_place_only_that_districts_firms(store: Any, links: Path,
+                                                        tmp_path: Path) -> None:
+    df = special_rows().with_columns(pl.lit("C3921").alias("行业代码"), pl.lit(None).alias(
+        "国标行业小类"))
+    df = df.with_columns(pl.when(pl.col("统一社会信用代码") == IC_FIRMS[0]).then(pl.lit("市中区"))
+                         .otherwise(pl.col("所属区县")).alias("所属区县"))
+    run(write_frame(df, tmp_path / "r.csv"), store, links)
+    rows = store.read("MATCH (e:Enterprise)-[r:IN_SEGMENT]->(:Segment {id: "
+                      "'shizhong-it-telecom-equipment'}) WHERE r.basis = 'rule' "
+                      "RETURN e.uscc AS u")
+    assert [r["u"] for r in rows] == [IC_FIRMS[0]]
+
+
+def test_rule_file_names_real_segments_and_covers_every_segment(store: Any) -> None:
     from chainatlas.loaders.registry_rules import load_rules
 
     segments = {r["id"] for r in store.read("MATCH (s:Segment) RETURN s.id AS id")}
     rules = load_rules(SEEDS / "registry_rules.yaml", segments)
     covered = {r.segment for r in rules.codes} | {r.segment for r in rules.keywords}
     assert segments - covered == set(rules.no_rule)
+    assert any(r.district == "shizhong" for r in rules.codes)
     assert {"3973", "6520", "3841", "3670", "3612", "2761", "3421", "3491", "6511", "6513",
             "3120"} <= {r.code for r in rules.codes}
 
@@ -322,4 +336,4 @@ def test_cli_import_dry_run_and_errors(tmp_path: Path) -> None:
     _cli_app()
     assert result.exit_code == 1
     assert "bad.csv:2: 统一社会信用代码:" in result.output
-    assert "nothing was written" in result.output
+    assert "未写入任何数据" in result.output
