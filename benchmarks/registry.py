@@ -136,7 +136,7 @@ def bench_naive(file: Path, work: Path) -> dict[str, Any]:
                                   load_rules(ROOT / "seeds" / "registry_rules.yaml"))
             frame = firm_frame(df, r.ids, {e["id"] for e in existing}, placements, file.name)
             ids = set(frame["id"].to_list())
-            plan = plan_writes(frame, ids, set(), [], file.name, 10_000)
+            plan = plan_writes(frame, ids, set(), [], file.name, 25_000)
             t = time.perf_counter()
             if mode == "bulk":
                 bulk.staged_apply(store, plan)

@@ -26,6 +26,7 @@ ValueError: unknown relationship type: 'NOPE'
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import polars as pl
@@ -179,15 +180,21 @@ def _falkor_staged(store: Any, statements: Sequence[Statement],
         else:
             store._ensure_schema_on(staging)
         graph = store.db.select_graph(staging)
-        for cypher, rows in statements:
-            if isinstance(rows, pl.DataFrame):
-                if rows.height:
-                    header = "CYPHER rows=[" + ",".join(row_literals(rows)) + "] "
-                    conn.execute_command("GRAPH.QUERY", staging, header + cypher, "--compact")
-            elif rows:
-                graph.query(cypher, {"rows": rows})
-            if progress:
-                progress(len(rows))
+        # build the next batch's literal (polars, GIL released) while the server runs this one
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = pool.submit(_header, statements[0][1]) if statements else None
+            for k, (cypher, rows) in enumerate(statements):
+                header = pending.result() if pending else None
+                pending = pool.submit(_header, statements[k + 1][1]) \
+                    if k + 1 < len(statements) else None
+                if isinstance(rows, pl.DataFrame):
+                    if header:
+                        conn.execute_command("GRAPH.QUERY", staging, header + cypher,
+                                             "--compact")
+                elif rows:
+                    graph.query(cypher, {"rows": rows})
+                if progress:
+                    progress(len(rows))
         conn.execute_command("RENAME", staging, live)
     except BaseException as e:
         if conn.exists(staging):
@@ -195,6 +202,13 @@ def _falkor_staged(store: Any, statements: Sequence[Statement],
         if isinstance(e, Exception) and not isinstance(e, StoreError):
             raise StoreError(f"{_FAILED}: {e}") from e
         raise
+
+
+def _header(rows: Any) -> str | None:
+    """The ``CYPHER rows=[…]`` parameter header of a DataFrame batch (None if empty / not one)."""
+    if isinstance(rows, pl.DataFrame) and rows.height:
+        return "CYPHER rows=[" + ",".join(row_literals(rows)) + "] "
+    return None
 
 
 def _neo4j_tx(store: Any, statements: Sequence[Statement],

@@ -530,7 +530,7 @@ def plan_writes(frame: pl.DataFrame, changed: set[str], known: set[str], stale: 
 def import_registry(path: Path, store: Any | None, *, mapping: Path | None = None,
                     dry_run: bool = False, seeds_dir: Path | None = None,
                     rules_path: Path | None = None, links_path: Path | None = None,
-                    batch_size: int = 10_000, step: Callable[[str], None] | None = None,
+                    batch_size: int = 25_000, step: Callable[[str], None] | None = None,
                     progress: Callable[[int], None] | None = None,
                     on_total: Callable[[int], None] | None = None) -> ImportReport:
     """Validate ``path`` and (unless ``dry_run``) upsert its firms into ``store``, all or nothing.
