@@ -63,22 +63,28 @@ TEXTS: dict[str, tuple[str, str]] = {
 
 _ROW = ("RETURN '{kind}' AS reason, o.id AS other, {via}.id AS via, {via}.name AS via_name, "
         "{docs} AS docs, {quotes} AS quotes")
-_CAP = " ORDER BY coalesce(o.basis, '') = 'registry', other LIMIT $cap"
+_CAP = " LIMIT $cap"
 
 CAP = 300
 """Rows each high fan-out reason (same segment, chain, district, park …) returns at most.
 
 A registry import puts thousands of firms in one segment or district; without a cap one
-lookup returned every firm of the chain (30 s at 100k firms). Document firms come first, then
-registry firms by id; declared links (partner, supplier, customer) are never capped."""
+lookup returned every firm of the chain (30 s at 100k firms). Document firms are never capped;
+registry firms are (the first ``CAP`` the store finds); declared links (partner, supplier,
+customer) are never capped."""
 
 
 def _branch(kind: str, match: str, via: str = "v", rels: tuple[str, ...] = ("r1", "r2"),
             capped: bool = True) -> str:
+    """One reason's branch; a capped one is split in two: document firms (all of them) and
+    registry firms (at most ``$cap``, no sort, so the store stops early)."""
     docs = " + ".join(f"coalesce({r}.source_docs, [])" for r in rels)
     quotes = " + ".join(f"coalesce({r}.source_quotes, [])" for r in rels)
-    return (f"{match} " + _ROW.format(kind=kind, via=via, docs=docs, quotes=quotes)
-            + (_CAP if capped else ""))
+    ret = _ROW.format(kind=kind, via=via, docs=docs, quotes=quotes)
+    if not capped:
+        return f"{match} {ret}"
+    return (f"{match} AND coalesce(o.basis, '') <> $registry {ret} UNION ALL "
+            f"{match} AND o.basis = $registry {ret}{_CAP}")
 
 
 # anchor on the unique Node.id index (only Node.id is indexed: `(:Enterprise {id})` scanned
@@ -158,7 +164,7 @@ def related_rows(store: GraphStore, enterprise_id: str, *,
                  timeout_ms: int | None = None) -> list[dict[str, Any]]:
     """The raw (other, reason, via, sources) rows of :data:`RELATED`."""
     return store.read(RELATED, {"id": enterprise_id, "city": "city", "chain_kind": "chain",
-                                "cap": CAP}, timeout_ms=timeout_ms)
+                                "cap": CAP, "registry": "registry"}, timeout_ms=timeout_ms)
 
 
 def related_enterprises(store: GraphStore, enterprise_id: str, *, chain: str | None = None,
