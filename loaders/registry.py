@@ -466,19 +466,19 @@ CHANGED = (
     "UNWIND $rows AS row OPTIONAL MATCH (n:Node {id: row.id}) "
     "WITH row, n WHERE n IS NULL OR coalesce(n.registry_hash, '') <> row.h "
     "RETURN collect(row.id) AS changed, "
-    "collect(CASE WHEN n IS NOT NULL AND n.registry_hash IS NOT NULL THEN row.id END) AS known"
+    "collect(CASE WHEN n IS NOT NULL THEN row.id END) AS known"
 )
-"""Which of these firms are new or hold other registry data than ``row.h`` (compared in the
-store: the ids of unchanged firms never travel back)."""
+"""Which of these firms are new or hold other registry data than ``row.h``, and which of those
+already exist (compared in the store: the ids of unchanged firms never travel back)."""
 
 
 def plan_writes(frame: pl.DataFrame, changed: set[str], known: set[str], stale: list[str],
                 file_label: str, batch_size: int) -> list[Any]:
     """The ``(cypher, rows)`` statements that bring the graph to ``frame``.
 
-    ``changed``: ids of new or changed firms; ``known``: those of them already written by an
-    import. Unchanged firms (same hash) are skipped; firms not yet in the graph are created (CREATE,
-    no lookup); changed firms are merged and their stale district / rule placements removed.
+    ``changed``: ids of new or changed firms; ``known``: those of them already in the graph.
+    Unchanged firms (same hash) are skipped; firms not yet in the graph are created (CREATE, no
+    lookup); changed firms are merged and their stale district / rule placements removed.
     """
     from chainatlas.graph import bulk
 

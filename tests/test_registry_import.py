@@ -157,6 +157,7 @@ def test_import_twice_changes_nothing_and_sinotruk_merges(store: Any, links: Pat
     path = write_frame(extract(), tmp_path / "r.csv")
     report = run(path, store, links)
     assert report.written and report.rows == 206
+    assert (report.new, report.updated, report.merged) == (205, 1, 1)  # 中国重汽 updated
     first = snapshot(store)
     stats = store.stats()
     again = run(path, store, links)
