@@ -309,7 +309,8 @@ def import_(
             store.close()
     verb = "valid (nothing written)" if dry_run else "imported"
     console.print(f"[green]{verb}:[/green] {report.rows} firms from {file}: {report.new} new, "
-                  f"{report.updated} updated, {report.merged} on document nodes, "
+                  f"{report.updated} updated, {report.unchanged} unchanged, "
+                  f"{report.merged} on document nodes, "
                   f"{report.inactive} inactive (注销/吊销), {report.local} in Jinan; "
                   f"{report.placed} placed in segments by rule ({report.placements} placements)")
     if report.seconds:
