@@ -338,3 +338,25 @@ def test_cli_import_dry_run_and_errors(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "bad.csv:2: 统一社会信用代码:" in result.output
     assert "未写入任何数据" in result.output
+
+
+def test_related_caps_registry_firms_but_keeps_document_firms(store: Any, links: Path,
+                                                              tmp_path: Path) -> None:
+    from chainatlas.queries import related
+
+    n = related.CAP + 20
+    df = generate(n, 11).with_columns(
+        pl.lit("C3973").alias("行业代码"), pl.lit("存续").alias("登记状态"),
+        pl.lit("济南市").alias("所属城市"), pl.lit("历下区").alias("所属区县"))
+    run(write_frame(df, tmp_path / "crowd.parquet"), store, links)
+    docs = {r["id"] for r in store.read(
+        "MATCH (e:Enterprise)-[:IN_SEGMENT]->(:Segment {id: 'ic-manufacturing'}) "
+        "WHERE coalesce(e.basis, '') <> 'registry' RETURN e.id AS id")}
+    assert docs, "the seeds have a document firm in ic-manufacturing"
+    firm = "uscc-" + df["统一社会信用代码"][0].lower()
+    rows = related.related_rows(store, firm)
+    same = [r["other"] for r in rows if r["reason"] == "same_segment"]
+    assert docs <= set(same)  # document firms are never capped
+    assert len(set(same) - docs) == related.CAP  # registry firms are: n - 1 > CAP exist
+    result = related.related_enterprises(store, firm, limit=5)
+    assert result is not None and len(result.items) == 5 and result.total >= related.CAP
