@@ -438,6 +438,116 @@ def ingest(
         console.print(f"  {f}")
     console.print(f"review {w.review.name}, edit {w.yaml.name}, then "
                   f"`chainatlas ingest --accept {w.yaml}` and `chainatlas load`")
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="Registry extract: .csv (UTF-8 ± BOM, GB18030), "
+                                              ".xlsx or .parquet")],
+    mapping: Annotated[Path | None, typer.Option(
+        "--mapping", help="YAML renaming the export's columns: columns: {Their header: 企业名称}")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate only; write nothing")] = (
+        False),
+    review: Annotated[Path | None, typer.Option(
+        "--review", help="Where to write the review list of look-alikes (CSV)")] = None,
+) -> None:
+    """Import a registry extract (企业登记数据): validate, match, classify, upsert (atomic)."""
+    from chainatlas.graph.store import StoreError
+    from chainatlas.loaders.registry import RegistryError, import_registry, write_review
+
+    settings = get_settings()
+    store = None if dry_run and not settings.data_dir.exists() else _open_store()
+    try:
+        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=console, transient=True) as bar:
+            task = bar.add_task("导入 import", total=None)
+            report = import_registry(
+                file, store, mapping=mapping, dry_run=dry_run, seeds_dir=settings.seeds_dir,
+                step=lambda name: bar.update(task, description=name),
+                on_total=lambda n: bar.update(task, total=n, completed=0),
+                progress=lambda n: bar.advance(task, n))
+    except RegistryError as e:
+        for line in e.lines():
+            err_console.print(line, highlight=False, markup=False, soft_wrap=True)
+        _fail(f"{e.total} error(s) in {file}; nothing was written, the graph is unchanged. "
+              "Fix the file (or map its columns with --mapping) and import again. "
+              "文件有错误，未写入任何数据。")
+        return
+    except StoreError as e:
+        _fail(str(e))
+        return
+    finally:
+        if store is not None:
+            store.close()
+    verb = "valid (nothing written)" if dry_run else "imported"
+    console.print(f"[green]{verb}:[/green] {report.rows} firms from {file}: {report.new} new, "
+                  f"{report.updated} updated, {report.unchanged} unchanged, "
+                  f"{report.merged} on document nodes, "
+                  f"{report.inactive} inactive (注销/吊销), {report.local} in Jinan; "
+                  f"{report.placed} placed in segments by rule ({report.placements} placements)")
+    if report.seconds:
+        console.print("  seconds: " + ", ".join(f"{k} {v}" for k, v in report.seconds.items()))
+    if report.merged_rows is not None and report.merged_rows.height:
+        t = Table("row", "统一社会信用代码", "企业名称", "→ node", "how", title="merged 合并")
+        for r in report.merged_rows.head(20).iter_rows(named=True):
+            t.add_row(str(r["row"]), r["uscc"], r["name"], f"{r['node_name']} ({r['id']})",
+                      r["how"])
+        console.print(t)
+    if report.review is not None and report.review.height:
+        out = review or settings.data_dir / "registry_review.csv"
+        write_review(report.review, out)
+        t = Table("row", "统一社会信用代码", "企业名称", "candidate 候选", "score",
+                  title=f"look-alikes to review 待确认 ({report.review.height}, not merged)")
+        for r in report.review.head(20).iter_rows(named=True):
+            t.add_row(str(r["row"]), r["uscc"], r["name"],
+                      f"{r['candidate_name']} ({r['candidate']})", f"{r['score']:.0f}")
+        console.print(t)
+        console.print(f"review list: {out}. Accept a pair with `chainatlas registry-link "
+                      "USCC NODE_ID` (kept in seeds/registry_links.yaml), reject with "
+                      "`--reject`; then import again.")
+
+
+@app.command("registry-link")
+def registry_link(
+    uscc: Annotated[str, typer.Argument(help="统一社会信用代码 of the registry firm")],
+    node_id: Annotated[str, typer.Argument(help="Id of the existing node it is")],
+    reject: Annotated[bool, typer.Option("--reject", help="Record that they are different")] = (
+        False),
+    name: Annotated[str, typer.Option(help="Registry name (kept as a comment in the file)")] = "",
+) -> None:
+    """Accept (or reject) a look-alike pair from the review list; the next import keeps it."""
+    from chainatlas.loaders.registry import default_paths
+    from chainatlas.loaders.registry_resolve import Links
+
+    _, links_path = default_paths(get_settings().seeds_dir)
+    links = Links.load(links_path)
+    if reject:
+        links.reject(uscc, node_id)
+    else:
+        links.accept(uscc, node_id, name)
+    links.save()
+    console.print(f"{'rejected' if reject else 'linked'} {uscc.upper()} → {node_id} in "
+                  f"{links_path}; run `chainatlas import FILE` again to apply it.")
+
+
+@app.command("generate-registry")
+def generate_registry(
+    rows: Annotated[int, typer.Option("--rows", "-n", help="Number of firms")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same file)")] = 0,
+    out: Annotated[Path, typer.Option("--out", "-o", help="File: .csv, .xlsx or .parquet")] = (
+        Path("registry.csv")),
+    encoding: Annotated[str, typer.Option(help="CSV encoding: utf-8-sig, utf-8, gb18030")] = (
+        "utf-8-sig"),
+) -> None:
+    """Generate a realistic registry extract (企业登记数据) for tests and benchmarks."""
+    from chainatlas.loaders.registry_gen import generate_file
+
+    try:
+        with console.status(f"generating {rows} firms…"):
+            path = generate_file(rows, seed, out, encoding=encoding)
+    except ValueError as e:
+        _fail(str(e))
+        return
+    console.print(f"[green]wrote[/green] {path} ({rows} firms, seed {seed})")
 
 
 def main() -> None:  # pragma: no cover

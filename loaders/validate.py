@@ -95,13 +95,17 @@ def _fmt_path(path: Iterable[str | int]) -> str:
 
 
 def seed_files(path: Path) -> list[Path]:
-    """The YAML files of a seed directory (recursive, sorted), or the one file given."""
+    """The YAML files of a seed directory (recursive, sorted), or the one file given.
+
+    ``registry_*.yaml`` (the registry import's rule and links files) are not seed files.
+    """
     path = Path(path)
     if path.is_file():
         return [path]
     if not path.is_dir():
         raise FileNotFoundError(f"No seed file or directory at {path}")
-    return sorted(p for p in path.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file())
+    return sorted(p for p in path.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file()
+                  and not p.name.startswith("registry_"))
 
 
 def _display(file: Path) -> str:

@@ -29,6 +29,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from chainatlas.graph.model import BASES
 from chainatlas.graph.store import GraphStore
 from chainatlas.queries.models import Basis, Reason, Source, basis_of, pair_sources, weakest_basis
 
@@ -63,16 +64,42 @@ TEXTS: dict[str, tuple[str, str]] = {
 
 _ROW = ("RETURN '{kind}' AS reason, o.id AS other, {via}.id AS via, {via}.name AS via_name, "
         "{docs} AS docs, {quotes} AS quotes, [{bases}] AS bases")
+_CAP = " LIMIT $cap"
+
+CAP = 300
+"""Rows each high fan-out reason (same segment, chain, district, park …) returns at most.
+
+A registry import puts thousands of firms in one segment or district; without a cap one
+lookup returned every firm of the chain (30 s at 100k firms). Document firms are never capped;
+registry firms are (the first ``CAP`` the store finds); declared links (partner, supplier,
+customer) are never capped."""
+
+CAP = 300
+"""Rows each high fan-out reason (same segment, chain, district, park …) returns at most.
+
+A registry import puts thousands of firms in one segment or district; without a cap one
+lookup returned every firm of the chain (30 s at 100k firms). Document firms are never capped;
+registry firms are (the first ``CAP`` the store finds); declared links (partner, supplier,
+customer) are never capped."""
 
 
-def _branch(kind: str, match: str, via: str = "v", rels: tuple[str, ...] = ("r1", "r2")) -> str:
+def _branch(kind: str, match: str, via: str = "v", rels: tuple[str, ...] = ("r1", "r2"),
+            capped: bool = True) -> str:
+    """One reason's branch; a capped one is split in two: document firms (all of them) and
+    registry firms (at most ``$cap``, no sort, so the store stops early)."""
     docs = " + ".join(f"coalesce({r}.source_docs, [])" for r in rels)
     quotes = " + ".join(f"coalesce({r}.source_quotes, [])" for r in rels)
     bases = ", ".join(f"coalesce({r}.basis, 'stated')" for r in rels)
-    return f"{match} " + _ROW.format(kind=kind, via=via, docs=docs, quotes=quotes, bases=bases)
+    ret = _ROW.format(kind=kind, via=via, docs=docs, quotes=quotes, bases=bases)
+    if not capped:
+        return f"{match} {ret}"
+    return (f"{match} AND coalesce(o.basis, '') <> $registry {ret} UNION ALL "
+            f"{match} AND o.basis = $registry {ret}{_CAP}")
 
 
-_E = "MATCH (e:Enterprise {id: $id})"
+# anchor on the unique Node.id index (only Node.id is indexed: `(:Enterprise {id})` scanned
+# every firm), then check the label
+_E = "MATCH (e:Node {id: $id}) WHERE e:Enterprise MATCH (e)"
 RELATED = " UNION ALL ".join([
     _branch("same_segment", f"{_E}-[r1:IN_SEGMENT]->(v:Segment)<-[r2:IN_SEGMENT]-(o:Enterprise) "
             "WHERE o.id <> e.id"),
@@ -81,11 +108,11 @@ RELATED = " UNION ALL ".join([
     _branch("upstream", f"{_E}-[r1:IN_SEGMENT]->(:Segment)<-[:UPSTREAM_OF]-(v:Segment)"
             "<-[r2:IN_SEGMENT]-(o:Enterprise) WHERE o.id <> e.id"),
     _branch("partner", f"{_E}-[r1:PARTNERS_WITH]-(o:Enterprise) WITH e, r1, o, o AS v",
-            rels=("r1",)),
+            rels=("r1",), capped=False),
     _branch("customer", f"{_E}-[r1:SUPPLIES]->(o:Enterprise) WITH e, r1, o, o AS v",
-            rels=("r1",)),
+            rels=("r1",), capped=False),
     _branch("supplier", f"{_E}<-[r1:SUPPLIES]-(o:Enterprise) WITH e, r1, o, o AS v",
-            rels=("r1",)),
+            rels=("r1",), capped=False),
     _branch("same_cluster", f"{_E}-[r1:MEMBER_OF]->(v:Cluster)<-[r2:MEMBER_OF]-(o:Enterprise) "
             "WHERE o.id <> e.id"),
     _branch("same_park", f"{_E}-[r1:LOCATED_IN|MEMBER_OF]->(v:Park)"
@@ -94,16 +121,21 @@ RELATED = " UNION ALL ".join([
             "(o:Enterprise) WHERE o.id <> e.id AND coalesce(v.level, '') <> $city"),
     _branch("shared_platform", f"{_E}-[r1:PARTNERS_WITH|MEMBER_OF|OPERATES]-(v:Platform)"
             "-[r2:PARTNERS_WITH|MEMBER_OF|OPERATES]-(o:Enterprise) WHERE o.id <> e.id"),
+    # same chain: from the firm's chains (a segment's chain, or a chain it is in directly) to
+    # the other firms of that chain, at chain level or in another segment
     _branch("same_chain", f"{_E}-[r1:IN_CHAIN|IN_SEGMENT]->(x:Node) "
-            "MATCH (o:Enterprise)-[r2:IN_CHAIN|IN_SEGMENT]->(y:Node) "
-            "WHERE o.id <> e.id AND coalesce(x.chain_id, x.id) = coalesce(y.chain_id, y.id) "
-            "AND (x.id <> y.id OR x.kind = $chain_kind) "
-            "MATCH (v:Chain {id: coalesce(x.chain_id, x.id)})"),
+            "OPTIONAL MATCH (x)-[:SEGMENT_OF]->(pc:Chain) WITH e, r1, x, coalesce(pc, x) AS v "
+            "MATCH (o:Enterprise)-[r2:IN_CHAIN]->(v) "
+            "WHERE o.id <> e.id AND (x.id <> v.id OR x.kind = $chain_kind)"),
+    _branch("same_chain", f"{_E}-[r1:IN_CHAIN|IN_SEGMENT]->(x:Node) "
+            "OPTIONAL MATCH (x)-[:SEGMENT_OF]->(pc:Chain) WITH e, r1, x, coalesce(pc, x) AS v "
+            "MATCH (o:Enterprise)-[r2:IN_SEGMENT]->(y:Segment)-[:SEGMENT_OF]->(v) "
+            "WHERE o.id <> e.id AND (x.id <> y.id OR x.kind = $chain_kind)"),
 ])
 """Which enterprises are connected to this enterprise, through what, and why (one row each)?"""
 
 MEMBERSHIPS = (
-    "UNWIND $ids AS oid MATCH (o:Enterprise {id: oid}) "
+    "UNWIND $ids AS oid MATCH (o:Node {id: oid}) WHERE o:Enterprise "
     "OPTIONAL MATCH (o)-[:IN_CHAIN|IN_SEGMENT]->(x:Node) "
     "OPTIONAL MATCH (o)-[:LOCATED_IN]->(d:District) "
     "OPTIONAL MATCH (d)-[:LOCATED_IN]->(pd:District) "
@@ -141,8 +173,8 @@ class RelatedResult(BaseModel):
 def related_rows(store: GraphStore, enterprise_id: str, *,
                  timeout_ms: int | None = None) -> list[dict[str, Any]]:
     """The raw (other, reason, via, sources) rows of :data:`RELATED`."""
-    return store.read(RELATED, {"id": enterprise_id, "city": "city", "chain_kind": "chain"},
-                      timeout_ms=timeout_ms)
+    return store.read(RELATED, {"id": enterprise_id, "city": "city", "chain_kind": "chain",
+                                "cap": CAP, "registry": "registry"}, timeout_ms=timeout_ms)
 
 
 def related_enterprises(store: GraphStore, enterprise_id: str, *, chain: str | None = None,
@@ -153,37 +185,34 @@ def related_enterprises(store: GraphStore, enterprise_id: str, *, chain: str | N
     Filters: ``chain`` (the other firm is in it or in one of its key chains), ``district``
     (the other firm is located in it or in a district inside it), ``reasons`` (keep firms with
     at least one of these reason kinds; the score still counts all reasons).
+
+    Scores are computed from the raw rows first; memberships and reason objects are built only
+    for the firms shown (or, with a chain / district filter, for the firms to filter).
     """
-    me = store.read("MATCH (e:Enterprise {id: $id}) RETURN e.name AS name", {"id": enterprise_id},
-                    timeout_ms=timeout_ms)
+    me = store.read("MATCH (e:Node {id: $id}) WHERE e:Enterprise RETURN e.name AS name",
+                    {"id": enterprise_id}, timeout_ms=timeout_ms)
     if not me:
         return None
-    by_other: dict[str, dict[tuple[str, str | None], Reason]] = defaultdict(dict)
+    raw: dict[str, dict[tuple[str, str | None], list[dict[str, Any]]]] = defaultdict(
+        lambda: defaultdict(list))
     for r in related_rows(store, enterprise_id, timeout_ms=timeout_ms):
-        key = (r["reason"], r["via"])
-        if key in by_other[r["other"]]:
-            old = by_other[r["other"]][key]
-            old.sources = pair_sources([s.doc for s in old.sources] + list(r["docs"] or []),
-                                       [s.quote for s in old.sources] + list(r["quotes"] or []))
-            # a reason is as strong as its best support; one support as its weakest link
-            new = weakest_basis(r["bases"] or [])
-            old.basis = old.basis if weakest_basis([old.basis, new]) == new else new
-            continue
-        zh, en = TEXTS[r["reason"]]
-        via = r["via_name"] or r["via"] or ""
-        by_other[r["other"]][key] = Reason(
-            kind=r["reason"], text=zh.format(via=via), text_en=en.format(via=via),
-            via=r["via"], via_name=r["via_name"], weight=WEIGHTS[r["reason"]],
-            sources=pair_sources(r["docs"], r["quotes"]), basis=weakest_basis(r["bases"] or []))
-    by_other.pop(enterprise_id, None)
-    info = {r["id"]: r for r in store.read(MEMBERSHIPS, {"ids": list(by_other)},
-                                           timeout_ms=timeout_ms)} if by_other else {}
+        raw[r["other"]][(r["reason"], r["via"])].append(r)
+    raw.pop(enterprise_id, None)
+    kinds_of = {o: {k for k, _ in rs} for o, rs in raw.items()}
+    if reasons:
+        kinds_of = {o: k for o, k in kinds_of.items() if k & set(reasons)}
+    score = {o: sum(WEIGHTS[k] for k in ks) for o, ks in kinds_of.items()}
+    order = sorted(score, key=lambda o: (-score[o], -len(raw[o]), o))
     parents: dict[str, str] = {}
     if chain:
         parents = {r["key"]: r["parent"] for r in store.read(PARENT_CHAINS, {},
                                                              timeout_ms=timeout_ms)}
+    wanted = order if (chain or district) else order[:limit]
+    info = {r["id"]: r for r in store.read(MEMBERSHIPS, {"ids": wanted},
+                                           timeout_ms=timeout_ms)} if wanted else {}
     items: list[RelatedEnterprise] = []
-    for oid, rs in by_other.items():
+    total = 0
+    for oid in wanted:
         row = info.get(oid)
         if row is None:
             continue
@@ -193,17 +222,35 @@ def related_enterprises(store: GraphStore, enterprise_id: str, *, chain: str | N
             continue
         if district and district not in districts:
             continue
-        kinds = {r.kind for r in rs.values()}
-        if reasons and not kinds & set(reasons):
+        total += 1
+        if len(items) >= limit:
             continue
-        reason_list = sorted(rs.values(), key=lambda x: (-x.weight, x.kind, x.via or ""))
         props = row["props"]
         items.append(RelatedEnterprise(
             id=oid, name=props.get("name") or oid, name_en=props.get("name_en"),
             local=props.get("local"), chains=chains, districts=districts,
-            score=sum(WEIGHTS[k] for k in kinds), reasons=reason_list,
+            score=score[oid], reasons=_reasons(raw[oid]),
             sources=pair_sources(props.get("source_docs"), props.get("source_quotes")),
             **basis_of(props)))
-    items.sort(key=lambda x: (-x.score, -len(x.reasons), x.id))
+    if not (chain or district):
+        total = len(order)
     return RelatedResult(enterprise=enterprise_id, name=me[0]["name"] or enterprise_id,
-                         total=len(items), items=items[:limit])
+                         total=total, items=items)
+
+
+def _reasons(rows: dict[tuple[str, str | None], list[dict[str, Any]]]) -> list[Reason]:
+    """One :class:`Reason` per (kind, via), sources merged, strongest first."""
+    out = []
+    for (kind, via), rs in rows.items():
+        rs = sorted(rs, key=lambda r: (list(r["docs"] or []), list(r["quotes"] or [])))
+        docs = [d for r in rs for d in (r["docs"] or [])]
+        quotes = [q for r in rs for q in (r["quotes"] or [])]
+        zh, en = TEXTS[kind]
+        name = rs[0]["via_name"] or via or ""
+        # one support is as strong as its weakest link; a reason as its best support
+        supports = [weakest_basis(r["bases"] or []) for r in rs]
+        basis = min(supports, key=lambda b: BASES.index(b) if b in BASES else len(BASES))
+        out.append(Reason(kind=kind, text=zh.format(via=name), text_en=en.format(via=name),
+                          via=via, via_name=rs[0]["via_name"], weight=WEIGHTS[kind],
+                          sources=pair_sources(docs, quotes), basis=basis))
+    return sorted(out, key=lambda x: (-x.weight, x.kind, x.via or ""))

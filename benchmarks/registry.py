@@ -1,0 +1,322 @@
+"""Registry import benchmark (issue 14): import times and memory, bulk vs naive, query p95s.
+
+    .venv/bin/python benchmarks/registry.py                 # 10k and 100k rows, queries at 100k
+    .venv/bin/python benchmarks/registry.py --sizes 10000,100000,1000000
+
+Each size runs in its own process on a fresh embedded store holding the project seeds: generate
+the extract (``chainatlas generate-registry``, Parquet, cached under the work directory), then
+``chainatlas import`` it (timed by phase), then import it again (nothing changes). Memory: the
+app's peak RSS and the store server's peak RSS (``VmHWM``). On the 10k rows it also writes the
+same firms and relationships with a naive loader (one statement per row) on a fresh store, and
+at the largest size ≤ 100k it times the queries (p95 over ``--runs``) against the same answers
+computed in networkx from the same graph. Figures go to stdout; copy them into
+benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _server_hwm_mib(store: Any) -> float | None:
+    pid = None
+    if getattr(store.server, "proc", None) is not None:
+        pid = store.server.proc.pid
+    else:
+        state = store.server._read_state()
+        pid = state.get("pid")
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def _p95(samples: list[float]) -> float:
+    s = sorted(samples)
+    return s[min(len(s) - 1, math.ceil(0.95 * len(s)) - 1)] * 1000
+
+
+def _timed(fn: Any, runs: int) -> tuple[float, Any]:
+    out = None
+    samples = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        out = fn()
+        samples.append(time.perf_counter() - t)
+    return _p95(samples), out
+
+
+# -- child: one size ------------------------------------------------------------------------
+def child(rows: int, work: Path, runs: int, queries: bool, naive: bool) -> dict[str, Any]:
+    from chainatlas.graph.falkor import FalkorStore
+    from chainatlas.loaders.load import load
+    from chainatlas.loaders.registry import import_registry
+    from chainatlas.loaders.registry_gen import generate_file
+
+    file = work / f"registry_{rows}.parquet"
+    out: dict[str, Any] = {"rows": rows}
+    if not file.exists():
+        t = time.perf_counter()
+        generate_file(rows, 14, file)
+        out["generate_s"] = round(time.perf_counter() - t, 1)
+    data = Path(tempfile.mkdtemp(prefix="bench-reg-", dir=work))
+    store = FalkorStore(data)
+    try:
+        load(ROOT / "seeds", store)
+        rss0 = _peak_rss_mib()
+        t = time.perf_counter()
+        report = import_registry(file, store, seeds_dir=ROOT / "seeds",
+                                 links_path=data / "links.yaml")
+        out["import_s"] = round(time.perf_counter() - t, 2)
+        out["phases"] = report.seconds
+        out["placements"] = report.placements
+        out["app_peak_rss_mib"] = round(_peak_rss_mib(), 0)
+        out["app_rss_before_import_mib"] = round(rss0, 0)
+        out["store_peak_rss_mib"] = _server_hwm_mib(store)
+        t = time.perf_counter()
+        again = import_registry(file, store, seeds_dir=ROOT / "seeds",
+                                links_path=data / "links.yaml")
+        out["reimport_s"] = round(time.perf_counter() - t, 2)
+        out["reimport_written_statements"] = again.statements
+        if queries:
+            out["queries"] = bench_queries(store, runs)
+        if naive:
+            out["naive"] = bench_naive(file, work)
+    finally:
+        store.close()
+        shutil.rmtree(data, ignore_errors=True)
+    return out
+
+
+def bench_naive(file: Path, work: Path) -> dict[str, Any]:
+    """Bulk write vs one statement per row, same firms and relationships, fresh stores."""
+    import polars as pl
+
+    from chainatlas.graph import bulk
+    from chainatlas.graph.falkor import FalkorStore
+    from chainatlas.loaders.load import load
+    from chainatlas.loaders.registry import firm_frame, plan_writes, prepare
+    from chainatlas.loaders.registry_resolve import EXISTING, Links, resolve
+    from chainatlas.loaders.registry_rules import classify, load_rules
+
+    res: dict[str, Any] = {}
+    for mode in ("bulk", "naive"):
+        data = Path(tempfile.mkdtemp(prefix=f"bench-{mode}-", dir=work))
+        store = FalkorStore(data)
+        try:
+            load(ROOT / "seeds", store)
+            t_all = time.perf_counter()
+            df = prepare(file, store=store, seeds_dir=ROOT / "seeds").df
+            existing = store.read(EXISTING)
+            r = resolve(df, existing, Links(data / "links.yaml"))
+            placements = classify(df.select(r.ids.alias("id"), "industry_code", "industry_name",
+                                            "scope", pl.col("district_id").alias("district")),
+                                  load_rules(ROOT / "seeds" / "registry_rules.yaml"))
+            frame = firm_frame(df, r.ids, {e["id"] for e in existing}, placements, file.name)
+            ids = set(frame["id"].to_list())
+            plan = plan_writes(frame, ids, set(), [], file.name, 25_000)
+            t = time.perf_counter()
+            if mode == "bulk":
+                bulk.staged_apply(store, plan)
+            else:  # one statement per row, parameters through the client
+                for cypher, rows in plan:
+                    single = cypher.replace("UNWIND $rows AS row ", "")
+                    for row in rows.to_dicts():
+                        store.write(single.replace("row.", "$"), row)
+            res[f"{mode}_write_s"] = round(time.perf_counter() - t, 2)
+            res[f"{mode}_end_to_end_s"] = round(time.perf_counter() - t_all, 2)
+            res[f"{mode}_nodes"] = store.read(
+                "MATCH (n:Enterprise {basis: 'registry'}) RETURN count(n) AS c")[0]["c"]
+        finally:
+            store.close()
+            shutil.rmtree(data, ignore_errors=True)
+    res["write_ratio"] = round(res["naive_write_s"] / res["bulk_write_s"], 1)
+    res["end_to_end_ratio"] = round(res["naive_end_to_end_s"] / res["bulk_end_to_end_s"], 1)
+    return res
+
+
+def export_nx(store: Any) -> Any:
+    """The whole graph as a networkx MultiDiGraph (ids, kind and the properties used)."""
+    import networkx as nx
+
+    g = nx.MultiDiGraph()
+    for r in store.read("MATCH (n:Node) RETURN n.id AS id, n.kind AS kind, n.local AS local, "
+                        "n.active AS active, n.name AS name, n.search_keys AS keys, "
+                        "n.level AS level, n.chain_id AS chain_id"):
+        g.add_node(r["id"], **r)
+    for r in store.read("MATCH (a:Node)-[r]->(b:Node) RETURN a.id AS a, type(r) AS t, "
+                        "b.id AS b"):
+        g.add_edge(r["a"], r["b"], type=r["t"])
+    return g
+
+
+def nx_related(g: Any, firm: str) -> list[tuple[str, float]]:
+    """Same segment / chain / district / partner reasons and weights, in networkx."""
+    from chainatlas.queries.related import WEIGHTS
+
+    kinds: dict[str, set[str]] = defaultdict(set)
+    out_e = list(g.out_edges(firm, data="type"))
+    for _, seg, t in out_e:
+        if t == "IN_SEGMENT":
+            for o, _, t2 in g.in_edges(seg, data="type"):
+                if t2 == "IN_SEGMENT" and o != firm and g.nodes[o].get("kind") == "enterprise":
+                    kinds[o].add("same_segment")
+            chain = g.nodes[seg].get("chain_id")
+            for o, _, t2 in g.in_edges(chain, data="type") if chain in g else []:
+                if t2 == "IN_CHAIN" and o != firm:
+                    kinds[o].add("same_chain")
+        if t == "LOCATED_IN" and g.nodes[seg].get("level") != "city":
+            for o, _, t2 in g.in_edges(seg, data="type"):
+                if t2 == "LOCATED_IN" and o != firm and g.nodes[o].get("kind") == "enterprise":
+                    kinds[o].add("same_district")
+        if t in ("PARTNERS_WITH", "SUPPLIES"):
+            kinds[seg].add("partner")
+    scores = {o: sum(WEIGHTS[k] for k in ks) for o, ks in kinds.items()}
+    return sorted(scores.items(), key=lambda x: (-x[1], x[0]))[:20]
+
+
+def nx_gap_counts(g: Any, chain: str) -> dict[str, int]:
+    out = {}
+    for s, _, t in g.in_edges(chain, data="type"):
+        if t != "SEGMENT_OF":
+            continue
+        firms = {o for o, _, t2 in g.in_edges(s, data="type") if t2 == "IN_SEGMENT"
+                 and g.nodes[o].get("kind") == "enterprise"
+                 and g.nodes[o].get("active") is not False and g.nodes[o].get("local") is not False}
+        out[s] = len(firms)
+    return out
+
+
+def nx_search(g: Any, q: str) -> list[str]:
+    return [n for n, d in g.nodes(data=True) if any(q in k for k in (d.get("keys") or []))][:1000]
+
+
+def nx_neighbourhood(g: Any, center: str, depth: int = 2, hub: int = 40) -> set[str]:
+    seen = {center}
+    frontier = [center]
+    for d in range(depth):
+        nxt = []
+        for n in frontier:
+            if d and g.degree(n) > hub:
+                continue
+            for m in list(g.successors(n)) + list(g.predecessors(n)):
+                if m not in seen and g.nodes[m].get("kind") != "document":
+                    seen.add(m)
+                    nxt.append(m)
+        frontier = nxt
+    return seen
+
+
+def bench_queries(store: Any, runs: int) -> dict[str, Any]:
+    from chainatlas.queries import neighbourhood, related, search
+    from chainatlas.queries.registry_counts import segment_counts
+
+    firm = store.read("MATCH (n:Enterprise {basis: 'registry'})-[:IN_SEGMENT]->"
+                      "(:Segment {id: 'ic-design'}) RETURN n.id AS id LIMIT 1")[0]["id"]
+    t = time.perf_counter()
+    g = export_nx(store)
+    export_s = round(time.perf_counter() - t, 1)
+    cases = {
+        "related byd": (lambda: related.related_enterprises(store, "byd"),
+                        lambda: nx_related(g, "byd")),
+        "related registry firm": (lambda: related.related_enterprises(store, firm),
+                                  lambda: nx_related(g, firm)),
+        "gap counts 集成电路": (lambda: segment_counts(store, "integrated-circuits"),
+                             lambda: nx_gap_counts(g, "integrated-circuits")),
+        "search hit 比亚迪": (lambda: search.search(store, "比亚迪"),
+                           lambda: nx_search(g, "比亚迪")),
+        "search miss (fuzzy)": (lambda: search.search(store, "zzqqxx"),
+                                lambda: nx_search(g, "zzqqxx")),
+        "neighbourhood byd d2": (lambda: neighbourhood.neighbourhood(store, "byd", depth=2),
+                                 lambda: nx_neighbourhood(g, "byd")),
+    }
+    out: dict[str, Any] = {"nx_export_s": export_s}
+    for name, (ours, theirs) in cases.items():
+        p_ours, _ = _timed(ours, runs)
+        p_nx, _ = _timed(theirs, runs)
+        out[name] = {"store_p95_ms": round(p_ours, 1), "networkx_p95_ms": round(p_nx, 2),
+                     "ratio": round(p_ours / p_nx, 1) if p_nx else None}
+    return out
+
+
+# -- parent -----------------------------------------------------------------------------------
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="10000,100000")
+    ap.add_argument("--runs", type=int, default=20)
+    ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "chainatlas-bench")
+    ap.add_argument("--child", type=int)
+    ap.add_argument("--queries", action="store_true")
+    ap.add_argument("--naive", action="store_true")
+    args = ap.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    if args.child:
+        print(json.dumps(child(args.child, args.work, args.runs, args.queries, args.naive),
+                         ensure_ascii=False))
+        return
+    sizes = [int(x) for x in args.sizes.split(",")]
+    q_size = max([s for s in sizes if s <= 100_000] or [sizes[0]])
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, "
+          f"load average {os.getloadavg()[0]:.1f}, Python {platform.python_version()}")
+    results = []
+    for n in sizes:
+        cmd = [sys.executable, __file__, "--child", str(n), "--work", str(args.work),
+               "--runs", str(args.runs)]
+        if n == q_size:
+            cmd.append("--queries")
+        if n == 10_000:
+            cmd.append("--naive")
+        t = time.perf_counter()
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if proc.returncode:
+            print(f"{n} rows: FAILED\n{proc.stderr[-3000:]}")
+            continue
+        r = json.loads(proc.stdout.strip().splitlines()[-1])
+        r["wall_s"] = round(time.perf_counter() - t, 1)
+        results.append(r)
+        print(f"\n## {n:,} rows")
+        print(f"import {r['import_s']} s (goal 100k < 15 s, 1M < 180 s); phases {r['phases']}")
+        print(f"re-import of the same file {r['reimport_s']} s, "
+              f"{r['reimport_written_statements']} write statements")
+        print(f"memory: app peak RSS {r['app_peak_rss_mib']:.0f} MiB, store peak RSS "
+              f"{r['store_peak_rss_mib'] or 0:.0f} MiB (goal total < 6 GiB at 1M)")
+        if "naive" in r:
+            nv = r["naive"]
+            print(f"bulk vs naive (same {n:,} rows): write {nv['bulk_write_s']} s vs "
+                  f"{nv['naive_write_s']} s = {nv['write_ratio']}× (goal ≥ 20×); end to end "
+                  f"{nv['bulk_end_to_end_s']} s vs {nv['naive_end_to_end_s']} s = "
+                  f"{nv['end_to_end_ratio']}×")
+        if "queries" in r:
+            print(f"queries at {n:,} rows (p95 over {args.runs} runs; networkx export "
+                  f"{r['queries']['nx_export_s']} s):")
+            for name, v in r["queries"].items():
+                if isinstance(v, dict):
+                    print(f"  {name:24s} store {v['store_p95_ms']:9.1f} ms   networkx "
+                          f"{v['networkx_p95_ms']:9.2f} ms   ratio {v['ratio']}")
+    print("\njson: " + json.dumps(results, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
