@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import neo4j
-from neo4j import GraphDatabase, Query, RoutingControl
+from neo4j import GraphDatabase, NotificationDisabledClassification, Query, RoutingControl
 from neo4j.exceptions import ClientError, Neo4jError, ServiceUnavailable, SessionExpired
 from neo4j.graph import Node, Path, Relationship
 
@@ -159,7 +159,12 @@ class Neo4jStore(GraphStore):
     def __init__(self, uri: str, user: str, password: str, database: str = "neo4j") -> None:
         self.database = database
         self._schema_ready = False
-        self.driver = GraphDatabase.driver(uri, auth=(user, password))
+        # "property key does not exist" (UNRECOGNIZED) is normal for optional properties such
+        # as a registry firm's uscc before the first import: not a warning for the user
+        self.driver = GraphDatabase.driver(
+            uri, auth=(user, password),
+            notifications_disabled_classifications=[
+                NotificationDisabledClassification.UNRECOGNIZED])
         try:
             self.driver.verify_connectivity()
         except Exception as e:

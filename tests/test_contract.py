@@ -7,6 +7,7 @@ Runs on the embedded FalkorDB store always and on Neo4j when ``NEO4J_URI`` is se
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -193,5 +194,33 @@ def test_every_named_query_on_the_seeds(contract_store: Any) -> None:
             rows = s.read(q.cypher, params)
             if (q.example or not q.params) and q.name not in EMPTY_ON_SEEDS:
                 assert rows, q.name
+    finally:
+        s.clear()
+
+
+def test_registry_import_on_each_store(contract_store: Any, tmp_path: Path) -> None:
+    """The registry import (issue 14) on both stores: atomic upsert, a second import writes
+    nothing, 中国重型汽车集团有限公司 lands on 中国重汽, the 集成电路制造 firms are counted."""
+    from chainatlas.loaders.load import load
+    from chainatlas.loaders.registry import import_registry
+    from chainatlas.loaders.registry_gen import write_frame
+    from chainatlas.queries.registry_counts import segment_counts
+    from chainatlas.settings import Settings
+    from tests.test_registry_import import SINOTRUK, special_rows
+
+    s = contract_store
+    seeds = Settings().seeds_dir
+    load(seeds, s)
+    try:
+        f = write_frame(special_rows(), tmp_path / "r.csv")
+        links = tmp_path / "links.yaml"
+        first = import_registry(f, s, seeds_dir=seeds, links_path=links)
+        assert first.new >= 2 and first.merged >= 1
+        again = import_registry(f, s, seeds_dir=seeds, links_path=links)
+        assert again.new == 0 and again.updated == 0
+        assert s.read("MATCH (n:Node {id: 'sinotruk'}) RETURN n.uscc AS c") == [
+            {"c": SINOTRUK}]
+        ic = {c.segment: c for c in segment_counts(s, "integrated-circuits")}
+        assert ic["ic-manufacturing"].registry_firms == 2 and ic["ic-manufacturing"].by_rule == 2
     finally:
         s.clear()
