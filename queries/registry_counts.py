@@ -44,7 +44,7 @@ SEGMENT_COUNTS = (
     "count(DISTINCT CASE WHEN r.basis = 'rule' THEN e END) AS by_rule, "
     "count(DISTINCT CASE WHEN e.basis = 'registry' THEN e END) AS registry_firms, "
     "sum(coalesce(e.capital_wan, 0.0)) AS capital_wan, max(e.capital_wan) AS max_capital_wan, "
-    "sum(coalesce(e.insured, 0)) AS insured "
+    "toInteger(sum(coalesce(e.insured, 0))) AS insured "
     "ORDER BY order"
 )
 """Per segment of a chain: active local firms (optionally in a district) and their size."""
@@ -56,7 +56,7 @@ SEGMENT_DISTRICT_COUNTS = (
     "MATCH (e)-[:LOCATED_IN]->(d:District) "
     "RETURN s.id AS segment, d.id AS district, d.name AS district_name, "
     "count(DISTINCT e) AS firms, sum(coalesce(e.capital_wan, 0.0)) AS capital_wan, "
-    "sum(coalesce(e.insured, 0)) AS insured "
+    "toInteger(sum(coalesce(e.insured, 0))) AS insured "
     "ORDER BY segment, firms DESC, district"
 )
 """Per (segment, district) of a chain: active local firms and their size."""
