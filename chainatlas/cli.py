@@ -100,6 +100,11 @@ def load(
                            help="Load even when the source documents are missing (quotes are "
                                 "then not checked)")
     ] = False,
+    keep_registry: Annotated[
+        bool, typer.Option("--keep-registry/--no-keep-registry",
+                           help="Import the registry extracts the graph held again after the "
+                                "seed load (default), or drop them")
+    ] = True,
 ) -> None:
     """Validate the seed YAML and replace the graph with it (all or nothing).
 
@@ -129,15 +134,23 @@ def load(
         if check and not Path(settings.sources_dir).is_dir():
             raise SourcesMissing(sources_missing_message(settings.sources_dir))
         store = _open_store()
-        with store, Progress(TextColumn("[bold]loading"), BarColumn(), MofNCompleteColumn(),
-                             TimeElapsedColumn(), console=console, transient=True) as bar:
-            task = bar.add_task("load", total=None)
-            report = do_load(
-                seeds, store, batch_size=settings.batch_size,
-                on_total=lambda n: bar.update(task, total=n),
-                progress=lambda n: bar.advance(task, n),
-                sources_dir=sources, require_quotes=check, allow_empty=allow_empty,
-            )
+        with store:
+            had_registry = _registry_firms(store)
+            with Progress(TextColumn("[bold]loading"), BarColumn(), MofNCompleteColumn(),
+                          TimeElapsedColumn(), console=console, transient=True) as bar:
+                task = bar.add_task("load", total=None)
+                report = do_load(
+                    seeds, store, batch_size=settings.batch_size,
+                    on_total=lambda n: bar.update(task, total=n),
+                    progress=lambda n: bar.advance(task, n),
+                    sources_dir=sources, require_quotes=check, allow_empty=allow_empty,
+                )
+            if had_registry and keep_registry:
+                _reimport_registry(store, settings, had_registry)
+            elif had_registry:
+                err_console.print(f"[yellow]the graph held {had_registry} registry firms; the "
+                                  "seed load replaced them[/yellow] (--no-keep-registry). Run "
+                                  "`chainatlas import FILE` to bring them back.")
             counts = store.stats()
     except SeedValidationError as e:
         for err in e.errors[:MAX_ERRORS_SHOWN]:
@@ -167,6 +180,45 @@ def load(
                   f"{report.relationships} relationships into {store.kind}")
     _print_quote_check(report.quotes_checked, settings.sources_dir)
     _print_counts(counts)
+
+
+def _registry_firms(store) -> int:
+    from chainatlas.loaders.registry_log import REGISTRY_FIRMS
+
+    return int(store.read(REGISTRY_FIRMS)[0]["firms"]) if not store.is_empty() else 0
+
+
+def _reimport_registry(store, settings, had: int) -> None:
+    """Bring back the registry firms a seed load replaced: import the recorded extracts again
+    (the seeds hold no registry firms)."""
+    from chainatlas.loaders.registry import RegistryError, import_registry
+    from chainatlas.loaders.registry_log import recorded_imports
+
+    done, missing = [], []
+    for item in recorded_imports(settings.data_dir):
+        file, mapping = Path(item["file"]), item.get("mapping")
+        if not file.is_file() or (mapping and not Path(mapping).is_file()):
+            missing.append(str(file))
+            continue
+        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=console, transient=True) as bar:
+            task = bar.add_task(f"重新导入 re-import {file.name}", total=None)
+            try:
+                import_registry(file, store, mapping=Path(mapping) if mapping else None,
+                                seeds_dir=settings.seeds_dir,
+                                on_total=lambda n, t=task: bar.update(t, total=n, completed=0),
+                                progress=lambda n, t=task: bar.advance(t, n))
+            except RegistryError as e:
+                missing.append(f"{file} ({e.total} error(s) now)")
+                continue
+        done.append(file.name)
+    if done:
+        console.print(f"registry kept 保留企业登记数据: re-imported {', '.join(done)} after the "
+                      "seed load")
+    if missing or not done:
+        err_console.print(f"[yellow]the graph held {had} registry firms; not brought back:"
+                          f"[/yellow] {', '.join(missing) or 'no recorded import'}. Run "
+                          "`chainatlas import FILE` again.")
 
 
 def _print_quote_check(checked: bool, sources_dir: Path) -> None:
@@ -478,6 +530,10 @@ def import_(
     finally:
         if store is not None:
             store.close()
+    if not dry_run:  # a seed load imports it again (registry firms are not in the seeds)
+        from chainatlas.loaders.registry_log import record_import
+
+        record_import(settings.data_dir, file, mapping)
     verb = "valid (nothing written)" if dry_run else "imported"
     console.print(f"[green]{verb}:[/green] {report.rows} firms from {file}: {report.new} new, "
                   f"{report.updated} updated, {report.unchanged} unchanged, "

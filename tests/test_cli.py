@@ -150,3 +150,35 @@ def test_serve_loads_seeds_survives_sigkill_and_keeps_data(tmp_path: Path, seeds
         if proc.poll() is None:
             proc.terminate()
             proc.wait(timeout=20)
+
+
+def test_seed_load_keeps_the_imported_registry(cli, tmp_path: Path) -> None:
+    """A seed load rebuilds the graph from the seeds; the registry firms an officer imported
+    are imported again from the recorded extract, not silently dropped."""
+    import polars as pl
+
+    from chainatlas.loaders.registry_gen import generate, write_frame
+
+    seeds = ROOT / "seeds"
+    os.environ["CHAINATLAS_SOURCES_DIR"] = str(ROOT.parent / "shared" / "sources")
+    get_settings.cache_clear()
+    if not Path(os.environ["CHAINATLAS_SOURCES_DIR"]).is_dir():
+        pytest.skip("the source documents are not at ../shared/sources")
+    extract = write_frame(generate(300, 5).with_columns(pl.lit("存续").alias("登记状态")),
+                          tmp_path / "registry.csv")
+    assert cli("load", str(seeds)).exit_code == 0
+    r = cli("import", str(extract))
+    assert r.exit_code == 0, r.output
+
+    def registry_firms() -> int:
+        out = cli("stats", "--json")
+        return json.loads(out.output)["nodes"]["Enterprise"]
+
+    with_registry = registry_firms()
+    r = cli("load", str(seeds))
+    assert r.exit_code == 0, r.output
+    assert "re-imported registry.csv" in r.output
+    assert registry_firms() == with_registry
+    r = cli("load", str(seeds), "--no-keep-registry")
+    assert r.exit_code == 0 and "replaced them" in r.output
+    assert registry_firms() < with_registry
