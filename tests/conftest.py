@@ -299,9 +299,16 @@ _OUTCOMES: dict[str, str] = {}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Note which store each store test runs on: ``[falkordb]`` / ``[neo4j]`` contract tests,
+    """Skip ``browser`` tests where Debian's chromium is absent (saying how to install it), and
+    note which store each store test runs on: ``[falkordb]`` / ``[neo4j]`` contract tests,
     Neo4j-only tests, and parity tests comparing both stores."""
+    from chainatlas.viz.testing import CHROMIUM
+
+    no_browser = pytest.mark.skip(reason=f"{CHROMIUM} is absent: install Debian's chromium "
+                                         "(scripts/system-deps.sh test) to run the browser tests")
     for item in items:
+        if item.get_closest_marker("browser") and not os.path.exists(CHROMIUM):
+            item.add_marker(no_browser)
         params = getattr(getattr(item, "callspec", None), "params", {})
         fixtures = getattr(item, "fixturenames", ())
         store = params.get("contract_store")

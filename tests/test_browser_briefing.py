@@ -4,19 +4,13 @@ chain with no segments, an unknown enterprise, an enterprise's lineage, a distri
 
 from __future__ import annotations
 
-import os
 from urllib.parse import quote, urlparse
 
 import pytest
 
 from chainatlas.viz.testing import CHROMIUM, CHROMIUM_ARGS, load_store, serve
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"{CHROMIUM} is absent: install Debian's chromium "
-                              "(scripts/system-deps.sh test) to run the browser tests"),
-]
+pytestmark = pytest.mark.browser  # skipped without chromium (conftest)
 
 
 @pytest.fixture(scope="module")

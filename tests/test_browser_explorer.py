@@ -4,7 +4,6 @@ playwright; never ``playwright install``), against the real app served by uvicor
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -14,12 +13,7 @@ from chainatlas.viz.data import VEdge, VGraph, VNode
 from chainatlas.viz.interactive import neighbourhood_html
 from chainatlas.viz.testing import CHROMIUM, CHROMIUM_ARGS, load_store, serve
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"{CHROMIUM} is absent: install Debian's chromium "
-                              "(scripts/system-deps.sh test) to run the browser tests"),
-]
+pytestmark = pytest.mark.browser  # skipped without chromium (conftest)
 
 
 @pytest.fixture(scope="module")
