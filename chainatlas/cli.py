@@ -33,6 +33,16 @@ MAX_ERRORS_SHOWN = 50
 """Seed errors printed before "… and N more"."""
 
 
+def _print_errors(errors: list) -> None:
+    """Seed errors, one a line (each at most 500 characters), the first
+    :data:`MAX_ERRORS_SHOWN`, then "… and N more"."""
+    for err in errors[:MAX_ERRORS_SHOWN]:
+        err_console.print(str(err)[:500], highlight=False, markup=False, soft_wrap=True)
+    if len(errors) > MAX_ERRORS_SHOWN:
+        more = len(errors) - MAX_ERRORS_SHOWN
+        err_console.print(f"… and {more} more (还有 {more} 个错误)", markup=False)
+
+
 def _open_store(seed: bool = False):
     """The configured store (a spinner while it opens; an error is one clear message); with
     ``seed``, an empty store is first filled from the seeds (as ``serve`` does on first start),
@@ -153,11 +163,7 @@ def load(
                                   "`chainatlas import FILE` to bring them back.")
             counts = store.stats()
     except SeedValidationError as e:
-        for err in e.errors[:MAX_ERRORS_SHOWN]:
-            err_console.print(str(err)[:500], highlight=False, markup=False, soft_wrap=True)
-        if len(e.errors) > MAX_ERRORS_SHOWN:
-            err_console.print(f"… and {len(e.errors) - MAX_ERRORS_SHOWN} more "
-                              f"(还有 {len(e.errors) - MAX_ERRORS_SHOWN} 个错误)", markup=False)
+        _print_errors(e.errors)
         _fail(f"{len(e.errors)} error(s) in the seeds; nothing was written, the graph is "
               "unchanged. Fix them and run `chainatlas load` again.")
         return
@@ -286,8 +292,7 @@ def audit(
     try:
         report = audit_report(path or get_settings().seeds_dir)
     except SeedValidationError as e:
-        for err in e.errors:
-            err_console.print(str(err), highlight=False, markup=False, soft_wrap=True)
+        _print_errors(e.errors)
         _fail(f"{len(e.errors)} error(s) in the seeds; fix them (`chainatlas load --dry-run`) "
               "and run `chainatlas audit` again.")
         return
@@ -473,8 +478,7 @@ def ingest(
         with console.status("reading and matching 读取与匹配…"):
             w = do_ingest(file, doc, settings.seeds_dir, out, title=title, date=date)
     except SeedValidationError as e:
-        for err in e.errors:
-            err_console.print(str(err), highlight=False, markup=False, soft_wrap=True)
+        _print_errors(e.errors)
         _fail(f"{len(e.errors)} error(s): the proposal does not load beside the seeds; nothing "
               "was copied. Edit the proposal and run `chainatlas ingest --accept` again.")
         return
