@@ -174,6 +174,20 @@ def seeds_dir() -> Path:
     return Settings().seeds_dir
 
 
+def cli_env(**extra: str) -> dict[str, str]:
+    """The environment of a ``chainatlas`` subprocess: never Neo4j, and the source documents
+    when they are at hand — else the quote check off (a checkout without ``../shared``), so a
+    first start still loads the seeds."""
+    env = {**os.environ, **extra}
+    env.pop("NEO4J_URI", None)
+    sources = Settings().sources_dir
+    if Path(sources).is_dir():
+        env["CHAINATLAS_SOURCES_DIR"] = str(sources)
+    else:
+        env["CHAINATLAS_QUOTE_CHECK"] = "false"
+    return env
+
+
 @pytest.fixture(scope="session")
 def falkor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """One embedded FalkorDB server for the session (graphs selected by name)."""

@@ -18,6 +18,7 @@ from pptx import Presentation
 from chainatlas.viz.brief import STEPS, build_brief
 from chainatlas.viz.sample import write_sample_seeds
 from chainatlas.viz.testing import load_store
+from tests.conftest import cli_env
 
 
 @pytest.fixture(scope="module")
@@ -104,9 +105,8 @@ def test_cli_brief_on_a_fresh_data_dir_loads_the_seeds_first(tmp_path):
     of blaming the chain name; with loading on first use turned off it says how to fill it."""
     seeds = write_sample_seeds(tmp_path / "seeds")
     exe = Path(sys.executable).with_name("chainatlas")
-    env = {**os.environ, "CHAINATLAS_DATA_DIR": str(tmp_path / "fresh"),
-           "CHAINATLAS_SEEDS_DIR": str(seeds), "COLUMNS": "120"}
-    env.pop("NEO4J_URI", None)
+    env = cli_env(CHAINATLAS_DATA_DIR=str(tmp_path / "fresh"),
+                  CHAINATLAS_SEEDS_DIR=str(seeds), COLUMNS="120")
     off = subprocess.run([str(exe), "brief", "集成电路", "--out", str(tmp_path / "x")],
                          env={**env, "CHAINATLAS_LOAD_ON_START": "false",
                               "CHAINATLAS_DATA_DIR": str(tmp_path / "fresh-off")},

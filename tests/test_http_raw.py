@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from chainatlas.viz.testing import free_port
+from tests.conftest import cli_env
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,9 +32,8 @@ def _raw(port: int, request: bytes) -> tuple[str, dict[str, str], bytes]:
 
 @pytest.fixture(scope="module")
 def port(tmp_path_factory: pytest.TempPathFactory):
-    env = {**os.environ, "CHAINATLAS_DATA_DIR": str(tmp_path_factory.mktemp("raw") / "data"),
-           "CHAINATLAS_SEEDS_DIR": str(ROOT / "seeds")}
-    env.pop("NEO4J_URI", None)
+    env = cli_env(CHAINATLAS_DATA_DIR=str(tmp_path_factory.mktemp("raw") / "data"),
+                  CHAINATLAS_SEEDS_DIR=str(ROOT / "seeds"))
     p = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "chainatlas", "serve", "--port", str(p)],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
