@@ -176,6 +176,10 @@ def related_enterprises(store: GraphStore, enterprise_id: str, *, chain: str | N
             via=r["via"], via_name=r["via_name"], weight=WEIGHTS[r["reason"]],
             sources=pair_sources(r["docs"], r["quotes"]), basis=weakest_basis(r["bases"] or []))
     by_other.pop(enterprise_id, None)
+    # merged sources come in the store's row order: sort them so answers are the same each time
+    for found in by_other.values():
+        for reason in found.values():
+            reason.sources.sort(key=lambda s: (s.doc, s.quote or ""))
     info = {r["id"]: r for r in store.read(MEMBERSHIPS, {"ids": list(by_other)},
                                            timeout_ms=timeout_ms)} if by_other else {}
     parents: dict[str, str] = {}
