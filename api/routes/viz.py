@@ -55,8 +55,9 @@ def _check(kinds: list[str] | None, rels: list[str] | None) -> None:
               + [{"parameter": "rel_types", "in": "query", "message": f"unknown type {r!r}"}
                  for r in bad_r])
     if errors:
-        raise Problem(422, "Invalid parameter", "Check the parameter(s): "
-                      + ", ".join(sorted({e["parameter"] for e in errors})), errors=errors)
+        names = ", ".join(sorted({e["parameter"] for e in errors}))
+        raise Problem(422, "Invalid parameter", f"请检查参数：{names}。Check the parameter(s): "
+                      + names, errors=errors)
 
 
 def _guard(fn: Callable[[], T]) -> T:
