@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from chainatlas.settings import Settings
 from chainatlas.viz.testing import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +36,8 @@ def port(tmp_path_factory: pytest.TempPathFactory):
     env = {**os.environ, "CHAINATLAS_DATA_DIR": str(tmp_path_factory.mktemp("raw") / "data"),
            "CHAINATLAS_SEEDS_DIR": str(ROOT / "seeds")}
     env.pop("NEO4J_URI", None)
+    if not Settings().sources_dir.is_dir():  # a checkout away from ../shared: load unchecked
+        env["CHAINATLAS_QUOTE_CHECK"] = "false"
     p = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "chainatlas", "serve", "--port", str(p)],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

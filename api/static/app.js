@@ -221,6 +221,18 @@
     var cards = el("div", { className: "cards" });
     main.appendChild(cards);
     loadChains().then(function (all) {
+      if (!all.length) {
+        /* an empty store (e.g. the seeds were not loaded because the source documents were not
+           found at start): say so and what to do, instead of an empty page */
+        main.insertBefore(el("div", { className: "error", id: "empty-note", role: "alert" }, [
+          el("p", { text: "图谱为空：尚未载入任何数据。服务启动时若找不到源文件（用于核对引文），" +
+            "不会载入种子数据。请设置 CHAINATLAS_SOURCES_DIR 指向源文件目录后重启，" +
+            "或运行 chainatlas load。" }),
+          el("p", { text: "The graph is empty: nothing has been loaded. The seeds are not loaded " +
+            "at start when the source documents (for the quote check) are not found. Set " +
+            "CHAINATLAS_SOURCES_DIR to their directory and restart, or run chainatlas load." })]),
+          keynote);
+      }
       var keys = all.filter(function (c) { return c.tier === "key"; });
       var derived = keys.filter(function (c) { return c.derived; }).length;
       keynote.textContent = "已编码重点产业链 " + keys.length + " 条（官方为 34 条）" +
