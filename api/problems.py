@@ -77,15 +77,16 @@ class NotFound(Problem):
     def __init__(self, what: str, key: str, suggestions: list[dict[str, Any]] | None = None):
         zh = _WHAT_ZH.get(what, "")
         super().__init__(404, f"{what} not found",
-                         f"没有名为“{key}”的{zh or '对象'}，请用 /search?q=… 搜索或参考 suggestions。"
+                         f"没有名为“{key}”的{zh or '对象'}，"
+                         "请用 /search?q=… 搜索或参考 suggestions。"
                          f"No {what} matches {key!r}. Try /search?q=... or one of the suggestions.",
                          suggestions=suggestions or [])
 
 
 def problem_response(request: Request, status: int, title: str, detail: str = "",
                      headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
-    body = {"type": "about:blank", "title": bilingual_title(title), "status": status, "detail": detail,
-            "instance": str(request.url.path)[:300], **extra}
+    body = {"type": "about:blank", "title": bilingual_title(title), "status": status,
+            "detail": detail, "instance": str(request.url.path)[:300], **extra}
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
