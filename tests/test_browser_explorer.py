@@ -196,3 +196,23 @@ def test_ic_chain_page_and_map_tell_the_truth(base_url, browser):
     assert w.errors == [], w.errors
     assert w.offsite() == [], w.offsite()
     page.close()
+
+
+def test_search_with_only_spelling_alike_hits_does_not_jump(base_url, browser):
+    """A made-up name finds only fuzzy (spelt-alike) hits: the list says so, marks them 相近,
+    and Enter stays on the page instead of opening an unrelated chain."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(base_url + "/")
+    page.wait_for_selector("#chain-list a", timeout=15_000)
+    before = page.evaluate("location.hash")
+    page.fill("#q", "qwxyz")
+    page.wait_for_selector("#suggest li", timeout=10_000)
+    page.wait_for_timeout(500)
+    options = page.locator("#suggest li[role=option]")
+    if options.count():
+        assert page.locator("#sg-fuzzy").count() == 1
+        assert "相近" in options.first.inner_text()
+    page.press("#q", "Enter")
+    page.wait_for_timeout(800)
+    assert page.evaluate("location.hash") == before
+    page.close()

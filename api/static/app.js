@@ -129,16 +129,24 @@
       renderSuggest();
     }).catch(function () { current = []; renderSuggest(); });
   }
+  function onlyFuzzy() {
+    return current.length > 0 && current.every(function (n) { return n.match === "fuzzy"; });
+  }
   function renderSuggest() {
     list.textContent = ""; active = -1;
     if (!current.length) {
       list.appendChild(el("li", { className: "muted", text: "无结果 no match" }));
+    } else if (onlyFuzzy()) {
+      /* spelling-alike names only: say so, and Enter does not jump to one of them */
+      list.appendChild(el("li", { className: "muted", id: "sg-fuzzy",
+        text: "没有匹配的名称，以下为拼写相近的结果 No match — names spelt alike:" }));
     }
     current.forEach(function (n, i) {
       var li = el("li", { role: "option", id: "sg-" + i, "data-id": n.id }, [
         el("span", { className: "kind", text: KIND_ZH[n.kind] || n.kind }),
         el("span", { text: n.name }),
-        n.name_en ? el("small", { text: n.name_en }) : null]);
+        n.name_en ? el("small", { text: n.name_en }) : null,
+        n.match === "fuzzy" ? el("small", { className: "muted", text: "相近 similar" }) : null]);
       li.addEventListener("mousedown", function (ev) { ev.preventDefault(); go(n); });
       list.appendChild(li);
     });
@@ -162,7 +170,8 @@
       active = (active + (ev.key === "ArrowDown" ? 1 : lis.length - 1)) % lis.length;
       lis.forEach(function (li, i) { li.setAttribute("aria-selected", i === active ? "true" : "false"); });
     } else if (ev.key === "Enter") {
-      if (current.length) { go(current[Math.max(active, 0)]); }
+      if (active >= 0) { go(current[active]); }
+      else if (current.length && !onlyFuzzy()) { go(current[0]); }
     } else if (ev.key === "Escape") { list.hidden = true; }
   });
   q.addEventListener("blur", function () { setTimeout(function () { list.hidden = true; }, 150); });
