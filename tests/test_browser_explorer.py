@@ -216,3 +216,16 @@ def test_search_with_only_spelling_alike_hits_does_not_jump(base_url, browser):
     page.wait_for_timeout(800)
     assert page.evaluate("location.hash") == before
     page.close()
+
+
+def test_district_neighbourhood_capped_with_note(base_url, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(base_url + "/#/node/shizhong?depth=1")
+    page.wait_for_selector("main .view canvas", timeout=20_000)
+    sub = page.locator("main p.sub", has_text="neighbourhood").first.inner_text()
+    if "shizhong" not in page.evaluate("location.hash") or "另有" not in sub:
+        nodes = int(sub.split("个节点")[0].split("·")[-1].strip())
+        assert nodes <= 40, sub  # a small sample graph needs no cap
+    else:
+        assert "40 个节点" in sub and "另有" in sub
+    page.close()

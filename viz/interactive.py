@@ -164,8 +164,10 @@ def chain_map_html(cm: ChainMap) -> str:
     return page(chain_map_payload(cm))
 
 
-def neighbourhood_payload(graph: VGraph, title: str | None = None) -> dict[str, Any]:
-    """The drawing payload of a neighbourhood (positions from :mod:`layout`)."""
+def neighbourhood_payload(graph: VGraph, title: str | None = None,
+                          note: str = "") -> dict[str, Any]:
+    """The drawing payload of a neighbourhood (positions from :mod:`layout`); ``note`` (what a
+    cap left out) ends the subtitle."""
     pos = neighbourhood_layout(graph)
     net = Network(directed=True, cdn_resources="local")
     tips: list[dict[str, Any]] = []
@@ -198,7 +200,7 @@ def neighbourhood_payload(graph: VGraph, title: str | None = None) -> dict[str, 
     sub = (f"{center.name_en + ' · ' if center and center.name_en else ''}"
            f"neighbourhood · {len(graph.nodes)} 个节点 nodes · {len(graph.edges)} 条关系 edges"
            + (" · 已截断 truncated" if graph.truncated else "")
-           + " · 悬停查看来源 hover for sources")
+           + " · 悬停查看来源 hover for sources" + (f" · {note}" if note else ""))
     rows = legend(sorted({v.kind for v in graph.nodes}))
     rows.append({"kind": "leader", "zh": "粗边框 = 链主", "en": "chain leader",
                  "colour": "#17202a"})

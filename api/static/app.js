@@ -522,7 +522,9 @@
     var qs = "?depth=" + depth;
     var holder = el("div");
     target.appendChild(holder);
-    return api(base + ".json" + qs).then(function (data) {
+    /* at most 40 nodes drawn, as in the still pictures; the subtitle names the rest (另有…等N个)
+       and the HTML download has them all */
+    return api(base + ".json" + qs + "&shown=40").then(function (data) {
       var more = depth < 3 ? [["扩大范围 Wider (" + (depth + 1) + " hops)",
         "#/node/" + enc(id) + "?depth=" + (depth + 1)]] : [];
       holder.appendChild(downloads([["图片 PNG", base + ".png" + qs + "&download=true", "primary"],
