@@ -229,3 +229,18 @@ def test_district_neighbourhood_capped_with_note(base_url, browser):
     else:
         assert "40 个节点" in sub and "另有" in sub
     page.close()
+
+
+def test_key_chain_page_shows_its_status(base_url, browser):
+    """A key chain with no segments of its own still says its status (as its parent's key-chain
+    table does), not only where the parent's segments are."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(base_url + "/#/chain/new-energy-vehicles")
+    page.wait_for_selector("main h1, main .error", timeout=20_000)
+    if page.locator("#no-segments").count() == 0:
+        pytest.skip("the seeds in use have no key chain without segments")
+    status = page.wait_for_selector("#key-status .status", timeout=15_000)
+    assert status.inner_text() in {"已有", "弱链", "缺链", "未掌握", "部分掌握"} or \
+        status.inner_text().split()[0] in {"已有", "弱链", "缺链", "未掌握", "部分掌握"}
+    assert "状态 Status" in page.locator("#key-status").inner_text()
+    page.close()

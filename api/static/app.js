@@ -315,6 +315,21 @@
             text: "查看“" + c.parent.name + "”的环节与缺链 See the segments and gaps of " + (c.parent.name_en || c.parent.name) })]));
         }
         main.appendChild(note);
+        if (c.parent) {
+          /* its own status, as the parent chain's key-chain table gives it */
+          var ks = el("p", { id: "key-status" });
+          note.insertBefore(ks, note.firstChild);
+          api("/chains/" + enc(c.parent.id) + "/gaps").then(function (g) {
+            (g.key_chains || []).filter(function (k) { return k.id === c.id; }).forEach(function (k) {
+              ks.appendChild(el("b", { text: "状态 Status：" }));
+              ks.appendChild(statusCell(k.status, "span"));
+              ks.appendChild(document.createTextNode(" " + (k.explanation || "") + " "));
+              if (k.derived) { ks.appendChild(el("span", { className: "basis derived", text: "推导 derived" })); }
+              ks.appendChild(el("br"));
+              ks.appendChild(el("small", { text: k.explanation_en || "" }));
+            });
+          }).catch(function (e) { showError(ks, e); });
+        }
         keyActors(c);
         markCurrent();
         return;
