@@ -244,3 +244,22 @@ def test_key_chain_page_shows_its_status(base_url, browser):
         status.inner_text().split()[0] in {"已有", "弱链", "缺链", "未掌握", "部分掌握"}
     assert "状态 Status" in page.locator("#key-status").inner_text()
     page.close()
+
+
+def test_district_gaps_list_its_own_chain_groups_first(base_url, browser):
+    """On 市中区's page the district's own chain groups (what its plan speaks of, e.g. 先进电网
+    弱链) come before the flagship chains, and the tier is said in Chinese."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(base_url + "/#/district/shizhong")
+    page.wait_for_selector("main h1, main .error", timeout=20_000)
+    rows = page.locator("#district-gaps tbody tr")
+    rows.first.wait_for(timeout=20_000)
+    page.wait_for_timeout(500)
+    tiers = [rows.nth(i).locator("td").nth(1).inner_text() for i in range(rows.count())]
+    if not any("district" in t for t in tiers):
+        pytest.skip("the seeds in use have no district chain groups for 市中区")
+    first_flagship = next(i for i, t in enumerate(tiers) if "flagship" in t)
+    assert all("district" in t for t in tiers[:first_flagship])
+    assert all("district" not in t for t in tiers[first_flagship:])
+    assert tiers[0] == "区县链群 district"
+    page.close()

@@ -10,6 +10,7 @@
     unknown: "未掌握 no data", partial: "部分掌握 partly known", broken: "断链 broken" };
   var BASIS = { stated: "文件明示 stated", inferred: "推断 inferred", reference: "参考 reference",
     rule: "规则 rule", registry: "登记 registry" };
+  var TIER_ZH = { flagship: "标志性 flagship", key: "重点 key", district: "区县链群 district" };
   function basisTag(basis, note) {
     if (!basis || basis === "stated") { return null; }
     return el("span", { className: "basis " + basis, title: note || "", text: BASIS[basis] || basis });
@@ -425,7 +426,8 @@
     var tb = el("tbody");
     t.appendChild(tb);
     target.appendChild(t);
-    return Promise.all(["flagship", "district"].map(function (tier) {
+    /* the district's own chain groups first: they are what its statements speak of */
+    return Promise.all(["district", "flagship"].map(function (tier) {
       return api("/gaps?tier=" + tier + "&district=" + enc(id));
     })).then(function (lists) {
       lists.forEach(function (l) {
@@ -433,7 +435,7 @@
           var s = g.summary || {};
           if (g.tier === "district" && !(s.gap || s.weak || s.covered)) { return; }
           tb.appendChild(el("tr", { "data-chain": g.chain.id }, [el("td", {}, [link(Object.assign({ kind: "chain" }, g.chain))]),
-            el("td", { text: g.tier || "" }), statusCell(g.overall),
+            el("td", { text: TIER_ZH[g.tier] || g.tier || "" }), statusCell(g.overall),
             el("td", { text: String(s.gap || 0) }), el("td", { text: String(s.weak || 0) }),
             el("td", { text: String(s.covered || 0) }), el("td", { text: String(s.unknown || 0) }),
             el("td", {}, [el("small", { text: (g.coverage && g.coverage.note) || "" })])]));
@@ -511,7 +513,7 @@
       var tb = el("tbody");
       (p.chains || []).forEach(function (c) {
         tb.appendChild(el("tr", {}, [el("td", {}, [link(Object.assign({ kind: "chain" }, c))]),
-          el("td", { text: { flagship: "标志性 flagship", key: "重点 key", district: "区县链群 district" }[c.tier] || c.tier || "" }),
+          el("td", { text: TIER_ZH[c.tier] || c.tier || "" }),
           el("td", { text: String(c.actors || 0) })]));
       });
       chains.appendChild(tb);
