@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from chainatlas.graph.model import NODE_KINDS
 from chainatlas.graph.store import (
     QueryRejected,
     QueryTimeout,
@@ -32,17 +33,60 @@ class Problem(Exception):
         self.headers = headers
 
 
+_WHAT_ZH = {k: v.zh for k, v in NODE_KINDS.items()} | {
+    "node": "节点", "static file": "文件", "document": "文件", "picture": "图片"}
+
+TITLE_ZH = {
+    "Invalid parameter": "参数无效",
+    "Not Found": "未找到",
+    "Method Not Allowed": "不支持该请求方法",
+    "Console disabled": "查询控制台未开启",
+    "Console has no API key": "查询控制台未设置 API 密钥",
+    "API key required": "需要 API 密钥",
+    "No CJK font installed": "未安装中文字体",
+    "Graph store busy": "图谱存储繁忙，请稍后重试",
+    "Graph store unavailable": "图谱存储暂不可用，请稍后重试",
+    "Query timed out": "查询超时",
+    "Query rejected": "查询被拒绝",
+    "Graph store error": "图谱存储出错",
+}
+"""Chinese for the English problem titles: every title is said in Chinese first."""
+
+
+def bilingual_title(title: str) -> str:
+    """The problem title in Chinese, then English (titles already in Chinese are kept).
+
+    >>> bilingual_title("Invalid parameter")
+    '参数无效 Invalid parameter'
+    >>> bilingual_title("enterprise not found")
+    '未找到企业 enterprise not found'
+    >>> bilingual_title("参数无效 Invalid parameter")
+    '参数无效 Invalid parameter'
+    """
+    if re.search(r"[\u4e00-\u9fff]", title):
+        return title
+    if title in TITLE_ZH:
+        return f"{TITLE_ZH[title]} {title}"
+    if title.endswith(" not found"):
+        what = title.removesuffix(" not found")
+        return f"未找到{_WHAT_ZH.get(what, '')} {title}"
+    return title
+
+
 class NotFound(Problem):
     def __init__(self, what: str, key: str, suggestions: list[dict[str, Any]] | None = None):
+        zh = _WHAT_ZH.get(what, "")
         super().__init__(404, f"{what} not found",
+                         f"没有名为“{key}”的{zh or '对象'}，"
+                         "请用 /search?q=… 搜索或参考 suggestions。"
                          f"No {what} matches {key!r}. Try /search?q=... or one of the suggestions.",
                          suggestions=suggestions or [])
 
 
 def problem_response(request: Request, status: int, title: str, detail: str = "",
                      headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail,
-            "instance": str(request.url.path)[:300], **extra}
+    body = {"type": "about:blank", "title": bilingual_title(title), "status": status,
+            "detail": detail, "instance": str(request.url.path)[:300], **extra}
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
@@ -84,7 +128,8 @@ def install(app: FastAPI) -> None:
         ]
         names = ", ".join(e["parameter"] for e in errors)
         return problem_response(request, 422, "Invalid parameter",
-                                f"Check the parameter(s): {names}", errors=errors)
+                                f"请检查参数：{names}。Check the parameter(s): {names}",
+                                errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):

@@ -43,6 +43,7 @@ from chainatlas.loaders.ingest_match import (
     OTHER_CITIES,
     Candidate,
     Gazetteer,
+    Hit,
     form_relation,
     frame_candidates,
     org_candidates,
@@ -158,6 +159,7 @@ def propose(text: str, doc_id: str, seeds: SeedSet, *, title: str | None = None,
     used_ids = set(gaz.entries) | {it.model.id for it in seeds.items
                                    if it.kind in {"metric", "document"}}
     by_name: dict[str, Actor] = {}
+    home = _home_district(gaz, title)
     have = {(_link_id(it.model.subject), it.model.value, it.model.unit)
             for it in seeds.items if it.kind == "metric"}
     for sent in sentences:
@@ -170,6 +172,8 @@ def propose(text: str, doc_id: str, seeds: SeedSet, *, title: str | None = None,
         for h in known:
             if any(c.start < h.start and h.end <= c.end for c in cands):
                 continue  # 市移动 is not 移动: a known name inside a new one, not at its start
+            if _other_district(h, gaz, gaz.district_of(sent.header) or home):
+                continue  # 区科技局 under 【历城区】 is not 市中区科技局
             prop.links.append(Link(h.name, h.id, gaz.entries[h.id].name, "exact", 0.95,
                                    sent.text))
         _paren_aliases(sent.text, cands)
@@ -182,7 +186,6 @@ def propose(text: str, doc_id: str, seeds: SeedSet, *, title: str | None = None,
                 prop.metrics.append(m)
     _merge_forms(prop, by_name)
     others = [a.name for a in prop.actors] + [link.mention for link in prop.links]
-    home = _home_district(gaz, title)
     for a in prop.actors:
         _place(a, gaz, others)
         if a.district is None and a.location is None and home and a.kind != "person":
@@ -190,6 +193,23 @@ def propose(text: str, doc_id: str, seeds: SeedSet, *, title: str | None = None,
                                    f"{gaz.entries[home].name}的文件（标题），推断在该区县")
     prop.links = _dedupe_links(prop.links)
     return prop
+
+
+def _other_district(hit: Hit, gaz: Gazetteer, here: str | None) -> bool:
+    """Whether ``hit`` is a relative name (区科技局, 县发改局: a district's agency named without
+    its district) of an actor of another district than ``here`` (the section's or the
+    document's district) — or of any district when ``here`` is unknown: such a name says which
+    office only together with its district, so it is not linked.
+
+    A full name (市中区科技局) or any other name is never refused here.
+    """
+    if hit.name[:1] not in {"区", "县"}:
+        return False
+    entry = gaz.entries[hit.id]
+    own = gaz.district_of(entry.name)
+    if own is None or entry.name == hit.name:
+        return False
+    return own != here
 
 
 def _home_district(gaz: Gazetteer, title: str) -> str | None:

@@ -159,4 +159,7 @@ def district_profile(store: GraphStore, district_id: str, *,
         elif p.get("kind") in {"agency", "person"}:
             prof.agencies.append(ref_from(p, link=r["link"]))
     prof.metrics.sort(key=lambda m: (m.year or 0, m.id))
+    # the store returns links in its own order (FalkorDB and Neo4j differ): sort by id
+    prof.policies.sort(key=lambda x: x.id)
+    prof.agencies.sort(key=lambda x: x.id)
     return prof

@@ -252,5 +252,7 @@ def _reasons(rows: dict[tuple[str, str | None], list[dict[str, Any]]]) -> list[R
         basis = min(supports, key=lambda b: BASES.index(b) if b in BASES else len(BASES))
         out.append(Reason(kind=kind, text=zh.format(via=name), text_en=en.format(via=name),
                           via=via, via_name=rs[0]["via_name"], weight=WEIGHTS[kind],
-                          sources=pair_sources(docs, quotes), basis=basis))
+                          sources=sorted(pair_sources(docs, quotes),
+                                         key=lambda src: (src.doc, src.quote or "")),
+                          basis=basis))
     return sorted(out, key=lambda x: (-x.weight, x.kind, x.via or ""))

@@ -24,4 +24,4 @@ def test_district_profile_generated(gen_client: Any) -> None:
     assert {c["id"] for c in body["chains"]} >= {"gc0", "gc1", "gc2", "gk0"}
     assert body["parent"]["id"] == "gcity"
     r = gen_client.get("/districts/gc0")
-    assert r.status_code == 404 and r.json()["title"] == "district not found"
+    assert r.status_code == 404 and r.json()["title"] == "未找到区县 district not found"

@@ -144,3 +144,14 @@ def test_deck_is_16_9_readable_and_the_map_has_no_second_title(loaded, tmp_path)
     embedded = Image.open(io.BytesIO(pic.image.blob))
     # the same map, without the title block the slide already has
     assert embedded.size[0] == titled.size[0] and embedded.size[1] < titled.size[1] - 100
+
+
+def test_coverage_sheet_says_the_basis_of_the_firm_count(seed_store) -> None:
+    """The XLSX coverage row breaks the graph's firm count down by basis in words an officer
+    reads (文件明示 stated 3家), under a column that says so — not 'stated 3' under 来源 Source."""
+    from chainatlas.viz.brief import COVERAGE_HEADER, coverage_rows
+    from chainatlas.viz.data import chain_map
+
+    rows = coverage_rows(chain_map(seed_store, "integrated-circuits"))
+    assert "依据" in COVERAGE_HEADER[2]
+    assert rows[0][1] > 0 and "文件明示 stated" in rows[0][2] and rows[0][2].endswith("家")

@@ -190,3 +190,70 @@ def test_ic_chain_page_and_map_tell_the_truth(base_url, browser):
     assert w.errors == [], w.errors
     assert w.offsite() == [], w.offsite()
     page.close()
+
+
+def test_search_with_only_spelling_alike_hits_does_not_jump(base_url, browser):
+    """A made-up name finds only fuzzy (spelt-alike) hits: the list says so, marks them 相近,
+    and Enter stays on the page instead of opening an unrelated chain."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(base_url + "/")
+    page.wait_for_selector("#chain-list a", timeout=15_000)
+    before = page.evaluate("location.hash")
+    page.fill("#q", "qwxyz")
+    page.wait_for_selector("#suggest li", timeout=10_000)
+    page.wait_for_timeout(500)
+    options = page.locator("#suggest li[role=option]")
+    if options.count():
+        assert page.locator("#sg-fuzzy").count() == 1
+        assert "相近" in options.first.inner_text()
+    page.press("#q", "Enter")
+    page.wait_for_timeout(800)
+    assert page.evaluate("location.hash") == before
+    page.close()
+
+
+def test_district_neighbourhood_capped_with_note(base_url, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(base_url + "/#/node/shizhong?depth=1")
+    page.wait_for_selector("main .view canvas", timeout=20_000)
+    sub = page.locator("main p.sub", has_text="neighbourhood").first.inner_text()
+    if "shizhong" not in page.evaluate("location.hash") or "另有" not in sub:
+        nodes = int(sub.split("个节点")[0].split("·")[-1].strip())
+        assert nodes <= 40, sub  # a small sample graph needs no cap
+    else:
+        assert "40 个节点" in sub and "另有" in sub
+    page.close()
+
+
+def test_key_chain_page_shows_its_status(base_url, browser):
+    """A key chain with no segments of its own still says its status (as its parent's key-chain
+    table does), not only where the parent's segments are."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(base_url + "/#/chain/new-energy-vehicles")
+    page.wait_for_selector("main h1, main .error", timeout=20_000)
+    if page.locator("#no-segments").count() == 0:
+        pytest.skip("the seeds in use have no key chain without segments")
+    status = page.wait_for_selector("#key-status .status", timeout=15_000)
+    assert status.inner_text() in {"已有", "弱链", "缺链", "未掌握", "部分掌握"} or \
+        status.inner_text().split()[0] in {"已有", "弱链", "缺链", "未掌握", "部分掌握"}
+    assert "状态 Status" in page.locator("#key-status").inner_text()
+    page.close()
+
+
+def test_district_gaps_list_its_own_chain_groups_first(base_url, browser):
+    """On 市中区's page the district's own chain groups (what its plan speaks of, e.g. 先进电网
+    弱链) come before the flagship chains, and the tier is said in Chinese."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(base_url + "/#/district/shizhong")
+    page.wait_for_selector("main h1, main .error", timeout=20_000)
+    rows = page.locator("#district-gaps tbody tr")
+    rows.first.wait_for(timeout=20_000)
+    page.wait_for_timeout(500)
+    tiers = [rows.nth(i).locator("td").nth(1).inner_text() for i in range(rows.count())]
+    if not any("district" in t for t in tiers):
+        pytest.skip("the seeds in use have no district chain groups for 市中区")
+    first_flagship = next(i for i, t in enumerate(tiers) if "flagship" in t)
+    assert all("district" in t for t in tiers[:first_flagship])
+    assert all("district" not in t for t in tiers[first_flagship:])
+    assert tiers[0] == "区县链群 district"
+    page.close()

@@ -262,3 +262,14 @@ def test_leave_one_out_on_the_weekly_report(tmp_path: Path) -> None:
     text = (SOURCES / f"{WEEKLY}.txt").read_text(encoding="utf-8")
     ix = QuoteIndex(text)
     assert all(ix.find(q) for q in quotes)
+
+
+def test_relative_agency_name_linked_only_in_its_own_district(seeds) -> None:
+    """区科技局 is an alias of 市中区科技局 in the seeds; under 【历城区】 it is Licheng's
+    bureau, not Shizhong's, so it is not linked there (it is under 【市中区】)."""
+    licheng = propose("【历城区】2月3日，区科技局赴企业调研。", DOC, seeds)
+    assert "shizhong-kjj" not in {link.id for link in licheng.links}
+    shizhong = propose("【市中区】2月3日，区科技局赴企业调研。", DOC, seeds)
+    assert "shizhong-kjj" in {link.id for link in shizhong.links}
+    full = propose("【历城区】市中区科技局来访。", DOC, seeds)  # the full name is always linked
+    assert "shizhong-kjj" in {link.id for link in full.links}

@@ -33,7 +33,7 @@ GAP_HEADER = ["序号 No.", "环节 Segment", "英文 English", "阶段 Stage", 
 """Gap table columns: every row carries status, reason, basis and sources."""
 KEY_HEADER = ["重点产业链 Key chain", "英文 English", "状态 Status", "说明 Reason",
               "依据 Basis", "本地企业数 Local firms", "来源 Sources"]
-COVERAGE_HEADER = ["项目 Item", "数值 Value", "来源 Source"]
+COVERAGE_HEADER = ["项目 Item", "数值 Value", "依据或来源 Basis / source"]
 ACTOR_HEADER = ["名称 Name", "英文 English", "类型 Kind", "环节 Segment", "阶段 Stage",
                 "角色 Role", "id", "来源文献 Source", "引文 Quote"]
 FIGURE_HEADER = ["指标 Indicator", "数值 Value", "单位 Unit", "年份 Year", "类型 Kind",
@@ -146,7 +146,7 @@ def coverage_rows(cm: ChainMap) -> list[list[Any]]:
     cov = cm.coverage or {}
     rows: list[list[Any]] = [["图谱收录本地企业 Local firms in the graph",
                               cov.get("firms_in_graph", 0),
-                              "、".join(f"{k} {v}" for k, v in
+                              "、".join(f"{basis_label(k)} {v}家" for k, v in
                                        sorted((cov.get("by_basis") or {}).items()))]]
     for d in cov.get("documented") or []:
         src = (d.get("sources") or [{}])[0]

@@ -272,7 +272,8 @@ def chain_map(store: GraphStore, key: str) -> ChainMap:
         for r in seg_rows
     ]
     ids = [s.id for s in segments]
-    flows = [(f["source"], f["target"]) for f in store.read(SEGMENT_FLOWS, {"ids": ids})] \
+    # sorted: the store returns flows in its own order, and map.json should not change with it
+    flows = sorted((f["source"], f["target"]) for f in store.read(SEGMENT_FLOWS, {"ids": ids})) \
         if ids else []
     segments = order_segments(segments, flows)
     by_seg: dict[str, list[Actor]] = defaultdict(list)

@@ -164,8 +164,10 @@ def chain_map_html(cm: ChainMap) -> str:
     return page(chain_map_payload(cm))
 
 
-def neighbourhood_payload(graph: VGraph, title: str | None = None) -> dict[str, Any]:
-    """The drawing payload of a neighbourhood (positions from :mod:`layout`)."""
+def neighbourhood_payload(graph: VGraph, title: str | None = None,
+                          note: str = "") -> dict[str, Any]:
+    """The drawing payload of a neighbourhood (positions from :mod:`layout`); ``note`` (what a
+    cap left out) ends the subtitle."""
     pos = neighbourhood_layout(graph)
     net = Network(directed=True, cdn_resources="local")
     tips: list[dict[str, Any]] = []
@@ -198,7 +200,7 @@ def neighbourhood_payload(graph: VGraph, title: str | None = None) -> dict[str, 
     sub = (f"{center.name_en + ' · ' if center and center.name_en else ''}"
            f"neighbourhood · {len(graph.nodes)} 个节点 nodes · {len(graph.edges)} 条关系 edges"
            + (" · 已截断 truncated" if graph.truncated else "")
-           + " · 悬停查看来源 hover for sources")
+           + " · 悬停查看来源 hover for sources" + (f" · {note}" if note else ""))
     rows = legend(sorted({v.kind for v in graph.nodes}))
     rows.append({"kind": "leader", "zh": "粗边框 = 链主", "en": "chain leader",
                  "colour": "#17202a"})
@@ -290,9 +292,16 @@ def chain_map_payload(cm: ChainMap) -> dict[str, Any]:
         tips.append(_node_tip(VNode(a.id, a.kind, a.name, a.name_en, role=a.role,
                                     sources=a.sources)))
     etips: list[dict[str, Any] | None] = []
+    place = {s.id: i for i, s in enumerate(cm.segments)}
     for a_id, b_id in cm.flows:
         if a_id in segs and b_id in segs:
-            net.add_edge(a_id, b_id, arrows="to", color="#34495e", width=2.5)
+            if abs(place[a_id] - place[b_id]) > 1:
+                # feeds a later segment: dashed and curved above the row, as the legend says
+                # (a straight line would run behind the segments in between)
+                net.add_edge(a_id, b_id, arrows="to", color="#7f8c8d", width=1.5, dashes=True,
+                             smooth={"enabled": True, "type": "curvedCW", "roundness": 0.15})
+            else:
+                net.add_edge(a_id, b_id, arrows="to", color="#34495e", width=2.5)
             etips.append(_edge_tip(VEdge(a_id, b_id, "UPSTREAM_OF")))
     bands = [{"x": b.box.x, "y": b.box.y, "w": b.box.w, "h": b.box.h - 6,
               "label": f"{STAGE_ZH.get(b.stage, b.stage)} {b.stage}"} for b in lay.bands]

@@ -431,6 +431,22 @@ def cap_graph(graph: VGraph, max_nodes: int = STILL_MAX_NODES) -> tuple[VGraph, 
                   truncated=True), left
 
 
+def cap_note(shown: int, left: dict[str, int],
+             where: str = "the interactive page has them all") -> str:
+    """What :func:`cap_graph` left out, said in Chinese then English ("" when nothing was).
+
+    >>> cap_note(40, {"metric": 30, "agency": 13}).split(" (")[0]
+    '仅显示最相关的 40 个节点，另有指标30个、机构13个等43个未显示'
+    """
+    if not left:
+        return ""
+    total = sum(left.values())
+    parts = "、".join(f"{style_for(k).zh}{c}个" for k, c in
+                     sorted(left.items(), key=lambda kv: (-kv[1], kv[0])))
+    return (f"仅显示最相关的 {shown} 个节点，另有{parts}等{total}个未显示 "
+            f"(and {total} more not shown; {where})")
+
+
 KIND_PRIORITY = ["chain", "segment", "enterprise", "cluster", "park", "platform", "project",
                  "district", "agency", "person", "policy", "metric", "document"]
 
@@ -504,11 +520,7 @@ def neighbourhood_figure(graph: VGraph, title: str | None = None,
     t_en = f"{center.name_en} neighbourhood" if center and center.name_en and not title else None
     notes = []
     if left:
-        total = sum(left.values())
-        parts = "、".join(f"{style_for(k).zh}{c}个" for k, c in
-                         sorted(left.items(), key=lambda kv: (-kv[1], kv[0])))
-        notes.append(f"仅显示最相关的 {len(graph.nodes)} 个节点，另有{parts}等{total}个未显示 "
-                     f"(and {total} more not shown; the interactive page has them all)")
+        notes.append(cap_note(len(graph.nodes), left))
     elif graph.truncated:
         notes.append(f"节点过多，仅显示前 {len(graph.nodes)} 个 (truncated)")
     sub = "   ".join(notes)

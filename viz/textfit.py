@@ -10,6 +10,10 @@ font of ``size`` points is ``size / 0.72`` units high).
 ['航空装备与低空飞行器研', '究院、动力系统测试基地']
 >>> wrap("abc", 1000, 10)
 ['abc']
+>>> wrap("缺链 0 · 弱链 0 · 已有 1 · 未掌握 2 · 图谱收录本地企业2家", 160, 11, max_lines=3)
+['缺链 0 · 弱链 0 ·', '已有 1 · 未掌握 2 ·', '图谱收录本地企业2家']
+>>> wrap("缺链 0 · 弱链 0 · 已有 1", 120, 11)  # a label keeps its number; no leading space
+['缺链 0 ·', '弱链 0 · 已有 1']
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ OPENING = set("（「『【〈《〔［｛“‘([{")
 FONT = "Noto Sans CJK SC"
 ELLIPSIS = "…"
 
-_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-_/&']*\s*|\s+|.", re.S)
+_TOKEN = re.compile(r"[\u4e00-\u9fff]{1,3} [0-9][0-9.,]*\s*"  # a count and its label: 已有 1
+                    r"|[A-Za-z0-9][A-Za-z0-9.\-_/&']*\s*|\s+|.", re.S)
 
 
 def set_font(family: str) -> None:
@@ -50,10 +55,15 @@ def _fix_kinsoku(lines: list[str]) -> list[str]:
     """Move characters so no line starts with closing or ends with opening punctuation."""
     out = [ln for ln in lines]
     for i in range(1, len(out)):
-        while out[i] and out[i][0] in CLOSING and len(out[i - 1]) > 1:
-            # carry the last character of the previous line down with the punctuation
-            out[i] = out[i - 1][-1] + out[i]
-            out[i - 1] = out[i - 1][:-1]
+        while out[i] and out[i][0] in CLOSING and len(out[i - 1].rstrip()) > 1:
+            # carry the last token of the previous line (a character, a word, a count with its
+            # label such as 已有 1) down with the punctuation, keeping the space between them
+            body = out[i - 1].rstrip()
+            gap = out[i - 1][len(body):]
+            toks = _tokens(body)
+            carry = toks[-1] if len(toks) > 1 else body[-1]
+            out[i] = carry + gap + out[i]
+            out[i - 1] = body[: len(body) - len(carry)]
         while out[i] and out[i][0] in CLOSING and out[i - 1]:  # 1-char previous line: pull up
             out[i - 1] += out[i][0]
             out[i] = out[i][1:]
@@ -61,7 +71,7 @@ def _fix_kinsoku(lines: list[str]) -> list[str]:
         while out[i] and out[i][-1] in OPENING and len(out[i]) > 1:
             out[i + 1] = out[i][-1] + out[i + 1]
             out[i] = out[i][:-1]
-    return [ln.rstrip() for ln in out if ln.strip()]
+    return [ln.strip() for ln in out if ln.strip()]
 
 
 def wrap(text: str, max_width: float, size: float, bold: bool = False,
@@ -112,8 +122,11 @@ def _wrap(text: str, max_width: float, size: float, bold: bool) -> list[str]:
     # kinsoku may have made a line a character too wide: re-check and nudge once more
     for i in range(len(lines) - 1):
         while width(lines[i], size, bold) > max_width * 1.04 and len(lines[i]) > 1:
-            lines[i + 1] = lines[i][-1] + lines[i + 1]
-            lines[i] = lines[i][:-1]
+            toks = _tokens(lines[i])  # move the last token (a count keeps its label)
+            carry = toks[-1] if len(toks) > 1 else lines[i][-1]
+            sep = " " if carry != carry.rstrip() else ""
+            lines[i + 1] = carry.rstrip() + sep + lines[i + 1]
+            lines[i] = lines[i][: len(lines[i]) - len(carry)].rstrip()
         lines = _fix_kinsoku(lines)
     return lines
 

@@ -40,7 +40,8 @@ def resolve_param(store: GraphStore, name: str, key: str | None, kind: str,
     props = resolve(store, key, kind, timeout_ms=timeout_ms)
     if props is None:
         hits = suggestions(store, key, kind)
-        raise Problem(422, "Invalid parameter", f"Parameter {name!r}: no {kind} matches {key!r}.",
+        raise Problem(422, "Invalid parameter", f"参数 {name}：没有与“{key}”匹配的对象。"
+                      f"Parameter {name!r}: no {kind} matches {key!r}.",
                       errors=[{"parameter": name, "in": "query",
                                "message": f"unknown {kind}"}],
                       suggestions=[h.model_dump(include={"id", "kind", "name"}) for h in hits])
@@ -60,6 +61,7 @@ def split_list(name: str, values: list[str] | None, allowed: list[str] | tuple[s
     bad = [v for v in out if v not in allowed]
     if bad:
         raise Problem(422, "Invalid parameter",
+                      f"参数 {name} 的取值无效：{'、'.join(bad)}。"
                       f"Parameter {name!r}: unknown value(s) {', '.join(bad)}; allowed: "
                       + ", ".join(allowed),
                       errors=[{"parameter": name, "in": "query",

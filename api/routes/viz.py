@@ -33,6 +33,9 @@ KindsQ = Annotated[list[str] | None, Query(
 RelsQ = Annotated[list[str] | None, Query(
     description="Relationship types to follow (repeat or comma-separate), e.g. IN_SEGMENT")]
 MaxQ = Annotated[int, Query(ge=1, le=500, description="Cap on the number of nodes drawn")]
+ShownQ = Annotated[int | None, Query(
+    ge=1, le=500, description="Draw only this many most relevant nodes and say how many "
+                              "more there are (另有…等N个); the explorer sends 40")]
 DownloadQ = Annotated[bool, Query(description="Send as an attachment (download)")]
 
 SVG = "image/svg+xml"
@@ -55,8 +58,9 @@ def _check(kinds: list[str] | None, rels: list[str] | None) -> None:
               + [{"parameter": "rel_types", "in": "query", "message": f"unknown type {r!r}"}
                  for r in bad_r])
     if errors:
-        raise Problem(422, "Invalid parameter", "Check the parameter(s): "
-                      + ", ".join(sorted({e["parameter"] for e in errors})), errors=errors)
+        names = ", ".join(sorted({e["parameter"] for e in errors}))
+        raise Problem(422, "Invalid parameter", f"请检查参数：{names}。Check the parameter(s): "
+                      + names, errors=errors)
 
 
 def _guard(fn: Callable[[], T]) -> T:
@@ -228,14 +232,26 @@ async def chain_map_json(store: StoreDep, chain_id: str) -> dict[str, Any]:
             summary="Neighbourhood drawing payload (positions, styles, tooltips)")
 async def neighbourhood_json(store: StoreDep, node_id: str, depth: DepthQ = 1,
                              kinds: KindsQ = None, rel_types: RelsQ = None,
-                             max_nodes: MaxQ = 150) -> dict[str, Any]:
-    """The payload the explorer draws with vis-network (the same as in the HTML page)."""
+                             max_nodes: MaxQ = 150, shown: ShownQ = None) -> dict[str, Any]:
+    """The payload the explorer draws with vis-network (the same as in the HTML page). With
+    ``shown`` (the explorer sends 40, as the still pictures draw), only the most relevant nodes
+    are drawn and the subtitle says what is left out (另有…等N个); ``hidden`` counts them."""
     from chainatlas.viz.interactive import neighbourhood_payload
 
     def build() -> dict[str, Any]:
         g = _graph(store, node_id, depth, kinds, rel_types, max_nodes)
-        return {"center": g.center, "truncated": g.truncated,
-                "drawing": neighbourhood_payload(g)}
+        left: dict[str, int] = {}
+        if shown is not None:
+            from chainatlas.viz.still import cap_graph
+
+            g, left = cap_graph(g, shown)
+        note = ""
+        if left:
+            from chainatlas.viz.still import cap_note
+
+            note = cap_note(len(g.nodes), left, "离线网页 HTML 含全部 the HTML download has all")
+        return {"center": g.center, "truncated": g.truncated, "hidden": sum(left.values()),
+                "drawing": neighbourhood_payload(g, note=note)}
 
     return await run_in_threadpool(_guard, build)
 

@@ -10,6 +10,7 @@
     unknown: "未掌握 no data", partial: "部分掌握 partly known", broken: "断链 broken" };
   var BASIS = { stated: "文件明示 stated", inferred: "推断 inferred", reference: "参考 reference",
     rule: "规则 rule", registry: "登记 registry" };
+  var TIER_ZH = { flagship: "标志性 flagship", key: "重点 key", district: "区县链群 district" };
   function basisTag(basis, note) {
     if (!basis || basis === "stated") { return null; }
     return el("span", { className: "basis " + basis, title: note || "", text: BASIS[basis] || basis });
@@ -129,16 +130,24 @@
       renderSuggest();
     }).catch(function () { current = []; renderSuggest(); });
   }
+  function onlyFuzzy() {
+    return current.length > 0 && current.every(function (n) { return n.match === "fuzzy"; });
+  }
   function renderSuggest() {
     list.textContent = ""; active = -1;
     if (!current.length) {
       list.appendChild(el("li", { className: "muted", text: "无结果 no match" }));
+    } else if (onlyFuzzy()) {
+      /* spelling-alike names only: say so, and Enter does not jump to one of them */
+      list.appendChild(el("li", { className: "muted", id: "sg-fuzzy",
+        text: "没有匹配的名称，以下为拼写相近的结果 No match — names spelt alike:" }));
     }
     current.forEach(function (n, i) {
       var li = el("li", { role: "option", id: "sg-" + i, "data-id": n.id }, [
         el("span", { className: "kind", text: KIND_ZH[n.kind] || n.kind }),
         el("span", { text: n.name }),
-        n.name_en ? el("small", { text: n.name_en }) : null]);
+        n.name_en ? el("small", { text: n.name_en }) : null,
+        n.match === "fuzzy" ? el("small", { className: "muted", text: "相近 similar" }) : null]);
       li.addEventListener("mousedown", function (ev) { ev.preventDefault(); go(n); });
       list.appendChild(li);
     });
@@ -162,7 +171,8 @@
       active = (active + (ev.key === "ArrowDown" ? 1 : lis.length - 1)) % lis.length;
       lis.forEach(function (li, i) { li.setAttribute("aria-selected", i === active ? "true" : "false"); });
     } else if (ev.key === "Enter") {
-      if (current.length) { go(current[Math.max(active, 0)]); }
+      if (active >= 0) { go(current[active]); }
+      else if (current.length && !onlyFuzzy()) { go(current[0]); }
     } else if (ev.key === "Escape") { list.hidden = true; }
   });
   q.addEventListener("blur", function () { setTimeout(function () { list.hidden = true; }, 150); });
@@ -221,6 +231,18 @@
     var cards = el("div", { className: "cards" });
     main.appendChild(cards);
     loadChains().then(function (all) {
+      if (!all.length) {
+        /* an empty store (e.g. the seeds were not loaded because the source documents were not
+           found at start): say so and what to do, instead of an empty page */
+        main.insertBefore(el("div", { className: "error", id: "empty-note", role: "alert" }, [
+          el("p", { text: "图谱为空：尚未载入任何数据。服务启动时若找不到源文件（用于核对引文），" +
+            "不会载入种子数据。请设置 CHAINATLAS_SOURCES_DIR 指向源文件目录后重启，" +
+            "或运行 chainatlas load。" }),
+          el("p", { text: "The graph is empty: nothing has been loaded. The seeds are not loaded " +
+            "at start when the source documents (for the quote check) are not found. Set " +
+            "CHAINATLAS_SOURCES_DIR to their directory and restart, or run chainatlas load." })]),
+          keynote);
+      }
       var keys = all.filter(function (c) { return c.tier === "key"; });
       var derived = keys.filter(function (c) { return c.derived; }).length;
       keynote.textContent = "已编码重点产业链 " + keys.length + " 条（官方为 34 条）" +
@@ -294,6 +316,21 @@
             text: "查看“" + c.parent.name + "”的环节与缺链 See the segments and gaps of " + (c.parent.name_en || c.parent.name) })]));
         }
         main.appendChild(note);
+        if (c.parent) {
+          /* its own status, as the parent chain's key-chain table gives it */
+          var ks = el("p", { id: "key-status" });
+          note.insertBefore(ks, note.firstChild);
+          api("/chains/" + enc(c.parent.id) + "/gaps").then(function (g) {
+            (g.key_chains || []).filter(function (k) { return k.id === c.id; }).forEach(function (k) {
+              ks.appendChild(el("b", { text: "状态 Status：" }));
+              ks.appendChild(statusCell(k.status, "span"));
+              ks.appendChild(document.createTextNode(" " + (k.explanation || "") + " "));
+              if (k.derived) { ks.appendChild(el("span", { className: "basis derived", text: "推导 derived" })); }
+              ks.appendChild(el("br"));
+              ks.appendChild(el("small", { text: k.explanation_en || "" }));
+            });
+          }).catch(function (e) { showError(ks, e); });
+        }
         keyActors(c);
         markCurrent();
         return;
@@ -389,7 +426,8 @@
     var tb = el("tbody");
     t.appendChild(tb);
     target.appendChild(t);
-    return Promise.all(["flagship", "district"].map(function (tier) {
+    /* the district's own chain groups first: they are what its statements speak of */
+    return Promise.all(["district", "flagship"].map(function (tier) {
       return api("/gaps?tier=" + tier + "&district=" + enc(id));
     })).then(function (lists) {
       lists.forEach(function (l) {
@@ -397,7 +435,7 @@
           var s = g.summary || {};
           if (g.tier === "district" && !(s.gap || s.weak || s.covered)) { return; }
           tb.appendChild(el("tr", { "data-chain": g.chain.id }, [el("td", {}, [link(Object.assign({ kind: "chain" }, g.chain))]),
-            el("td", { text: g.tier || "" }), statusCell(g.overall),
+            el("td", { text: TIER_ZH[g.tier] || g.tier || "" }), statusCell(g.overall),
             el("td", { text: String(s.gap || 0) }), el("td", { text: String(s.weak || 0) }),
             el("td", { text: String(s.covered || 0) }), el("td", { text: String(s.unknown || 0) }),
             el("td", {}, [el("small", { text: (g.coverage && g.coverage.note) || "" })])]));
@@ -475,7 +513,7 @@
       var tb = el("tbody");
       (p.chains || []).forEach(function (c) {
         tb.appendChild(el("tr", {}, [el("td", {}, [link(Object.assign({ kind: "chain" }, c))]),
-          el("td", { text: { flagship: "标志性 flagship", key: "重点 key", district: "区县链群 district" }[c.tier] || c.tier || "" }),
+          el("td", { text: TIER_ZH[c.tier] || c.tier || "" }),
           el("td", { text: String(c.actors || 0) })]));
       });
       chains.appendChild(tb);
@@ -501,7 +539,9 @@
     var qs = "?depth=" + depth;
     var holder = el("div");
     target.appendChild(holder);
-    return api(base + ".json" + qs).then(function (data) {
+    /* at most 40 nodes drawn, as in the still pictures; the subtitle names the rest (另有…等N个)
+       and the HTML download has them all */
+    return api(base + ".json" + qs + "&shown=40").then(function (data) {
       var more = depth < 3 ? [["扩大范围 Wider (" + (depth + 1) + " hops)",
         "#/node/" + enc(id) + "?depth=" + (depth + 1)]] : [];
       holder.appendChild(downloads([["图片 PNG", base + ".png" + qs + "&download=true", "primary"],
