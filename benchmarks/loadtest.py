@@ -64,14 +64,6 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "CHAINATLAS_DATA_DIR": str(Path(tmp) / "data")}
         env.pop("NEO4J_URI", None)
-        if not Path(env.get("CHAINATLAS_SOURCES_DIR", "/nonexistent")).is_dir():
-            shared = Path(__file__).resolve().parents[1].parent / "shared" / "sources"
-            for cand in (shared, Path("/work/shared/sources")):
-                if cand.is_dir():
-                    env["CHAINATLAS_SOURCES_DIR"] = str(cand)
-                    break
-            else:
-                env["CHAINATLAS_QUOTE_CHECK"] = "false"
         serve = subprocess.Popen([sys.executable, "-m", "chainatlas", "serve", "--port",
                                   str(args.port)], env=env, stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL)

@@ -23,7 +23,8 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("data"), description="Embedded store directory")
     seeds_dir: Path = Field(PROJECT_ROOT / "seeds", description="Seed YAML directory")
     sources_dir: Path = Field(
-        PROJECT_ROOT.parent / "shared" / "sources", description="Source documents (quote check)"
+        PROJECT_ROOT / "seeds" / "documents",
+        description="Source documents (quote check; a copy of ../shared/sources ships here)"
     )
     quote_check: bool = Field(
         True, description="Refuse to load seeds when the source documents are missing")

@@ -6,8 +6,8 @@ exact text span (``start-end`` character offsets into the file's text, end exclu
 the loader stores for a reader to find it (``source_spans``, parallel to ``source_quotes``).
 
 Runs as part of validation whenever the source documents are at hand
-(``CHAINATLAS_SOURCES_DIR``, default ``../shared/sources``); each failure is a
-:class:`SeedError` with file, line and field, like any other seed error.
+(``CHAINATLAS_SOURCES_DIR``, default ``seeds/documents``, a copy of ``../shared/sources``);
+each failure is a :class:`SeedError` with file, line and field, like any other seed error.
 
 >>> ix = QuoteIndex("山东电力设备有限公司、山东电工\\n变压器有限公司两大链主")
 >>> ix.find("山东电工变压器有限公司")

@@ -160,10 +160,10 @@ def test_seed_load_keeps_the_imported_registry(cli, tmp_path: Path) -> None:
     from chainatlas.loaders.registry_gen import generate, write_frame
 
     seeds = ROOT / "seeds"
-    os.environ["CHAINATLAS_SOURCES_DIR"] = str(ROOT.parent / "shared" / "sources")
+    os.environ["CHAINATLAS_SOURCES_DIR"] = str(ROOT / "seeds" / "documents")
     get_settings.cache_clear()
     if not Path(os.environ["CHAINATLAS_SOURCES_DIR"]).is_dir():
-        pytest.skip("the source documents are not at ../shared/sources")
+        pytest.skip("the source documents are not at seeds/documents")
     extract = write_frame(generate(300, 5).with_columns(pl.lit("存续").alias("登记状态")),
                           tmp_path / "registry.csv")
     assert cli("load", str(seeds)).exit_code == 0
