@@ -42,7 +42,7 @@ def _server_hwm_mib(store: Any) -> float | None:
     if getattr(store.server, "proc", None) is not None:
         pid = store.server.proc.pid
     else:
-        state = store.server._read_state()
+        state = store.server.read_state()
         pid = state.get("pid")
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
