@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from chainatlas.graph.model import ALL_LABELS, BASE_LABEL, REL_TYPES
+from chainatlas.graph.tallies import tally_statements
 
 T = TypeVar("T")
 
@@ -112,4 +113,7 @@ def write_plan(
         plan += [(merge_nodes(label), b) for b in batched(nodes[label], batch_size)]
     for rel_type in sorted(rels):
         plan += [(merge_rels(rel_type), b) for b in batched(rels[rel_type], batch_size)]
+    if any((n.get("props") or {}).get("basis") == "registry"
+           for rows in nodes.values() for n in rows):
+        plan += tally_statements()  # registry firms loaded: tally them as an import does
     return plan

@@ -85,8 +85,8 @@ REGISTRY_CANDIDATES = " UNION ".join(
 properties written by the import) equal or start with the input, or whose name starts with it?
 Every branch is a range-index lookup on FalkorDB and Neo4j alike: ``IN`` for equality, and a
 prefix as the range ``>= $q AND < $q + U+FFFF`` (FalkorDB answers ``STARTS WITH $q`` with a label
-scan; a range it serves from the index). Exact matches are never cut by the cap. Registry firms are not found by a substring in the
-middle of their name (that would need a scan of millions)."""
+scan; a range it serves from the index). Exact matches are never cut by the cap. Registry
+firms are not found by a substring in the middle of their name (that needs a scan of millions)."""
 
 ALL_KEYS = (
     "MATCH (n:Node) WHERE n.basis IN $doc_bases AND ($kind IS NULL OR n.kind = $kind) "
