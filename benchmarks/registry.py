@@ -229,8 +229,30 @@ def nx_neighbourhood(g: Any, center: str, depth: int = 2, hub: int = 40) -> set[
     return seen
 
 
+WALK_COUNTS = (
+    "MATCH (s:Segment)-[:SEGMENT_OF]->(:Chain {id: $chain}) "
+    "OPTIONAL MATCH (e:Enterprise)-[r:IN_SEGMENT]->(s) "
+    "WHERE coalesce(e.active, true) = true AND coalesce(e.local, true) = true AND "
+    "($district IS NULL OR (e)-[:LOCATED_IN]->(:District {id: $district}) OR "
+    "(e)-[:LOCATED_IN]->(:Node)-[:LOCATED_IN]->(:District {id: $district})) "
+    "WITH s, e, r RETURN s.id AS segment, count(DISTINCT e) AS firms, "
+    "count(DISTINCT CASE WHEN r.basis = 'rule' THEN e END) AS by_rule, "
+    "sum(coalesce(e.capital_wan, 0.0)) AS capital_wan, max(e.capital_wan) AS max_capital_wan, "
+    "sum(coalesce(e.insured, 0)) AS insured"
+)
+"""segment_counts before the import's tallies: a walk over every firm of the chain."""
+
+SCAN_SEARCH = (
+    "MATCH (n:Node) WHERE ($kind IS NULL OR n.kind = $kind) AND "
+    "(toLower(n.id) CONTAINS $q OR any(k IN n.search_keys WHERE k CONTAINS $q OR k CONTAINS $q2) "
+    "OR any(k IN coalesce(n.keyword_keys, []) WHERE k CONTAINS $q OR k CONTAINS $q2)) "
+    "RETURN n.id AS id, n.search_keys AS keys LIMIT $cap"
+)
+"""search's candidate query before the indexes: every node's keys scanned with CONTAINS."""
+
+
 def bench_queries(store: Any, runs: int) -> dict[str, Any]:
-    from chainatlas.queries import neighbourhood, related, search
+    from chainatlas.queries import gaps, neighbourhood, related, search
     from chainatlas.queries.registry_counts import segment_counts
 
     firm = store.read("MATCH (n:Enterprise {basis: 'registry'})-[:IN_SEGMENT]->"
@@ -251,6 +273,18 @@ def bench_queries(store: Any, runs: int) -> dict[str, Any]:
                                 lambda: nx_search(g, "zzqqxx")),
         "neighbourhood byd d2": (lambda: neighbourhood.neighbourhood(store, "byd", depth=2),
                                  lambda: nx_neighbourhood(g, "byd")),
+        "search prefix 济南 (broad)": (lambda: search.search(store, "济南"),
+                                   lambda: nx_search(g, "济南")),
+        "gap report 集成电路": (lambda: gaps.gap_report(store, "integrated-circuits"),
+                            lambda: nx_gap_counts(g, "integrated-circuits")),
+        # the query texts before the tallies / indexes, timed in the same run
+        "before: gap counts walk": (
+            lambda: store.read(WALK_COUNTS, {"chain": "integrated-circuits", "district": None}),
+            lambda: nx_gap_counts(g, "integrated-circuits")),
+        "before: search scan 比亚迪": (
+            lambda: store.read(SCAN_SEARCH, {"q": "比亚迪", "q2": "比亚迪", "kind": None,
+                                             "cap": 1000}),
+            lambda: nx_search(g, "比亚迪")),
     }
     out: dict[str, Any] = {"nx_export_s": export_s}
     for name, (ours, theirs) in cases.items():
