@@ -43,6 +43,9 @@ INITIALS_CAP = 5
 PREFIX_END = "\uffff"
 """Appended to a prefix to make the exclusive upper bound of its index range (names with a
 supplementary-plane character right after the prefix are not found as prefix matches)."""
+PREFIX_MIN = 2
+"""Inputs shorter than this find registry firms by exact keys only (a one-character prefix
+matches a large share of a million firms)."""
 REGISTRY_CAP = 200
 """At most this many registry firms per prefix lookup (exact matches are not capped)."""
 FUZZY_BELOW = 5
@@ -75,18 +78,24 @@ REGISTRY_CANDIDATES = " UNION ".join(
         ("n.key_name IN $qs", ""),
         ("n.key_pinyin IN $qs", ""),
         ("n.key_initials IN $qs", ""),
+        ("n.name IN $qs", ""),
         ("n.key_name >= $q AND n.key_name < $q_end", " LIMIT $cap"),
         ("n.key_pinyin >= $q2 AND n.key_pinyin < $q2_end", " LIMIT $cap"),
         ("n.key_initials >= $q2 AND n.key_initials < $q2_end", " LIMIT $cap"),
-        ("n.name >= $q AND n.name < $q_end", " LIMIT $cap"),
     )
 )
 """Which registry firms' name keys (name without legal form, its pinyin, its initials — scalar
-properties written by the import) equal or start with the input, or whose name starts with it?
+properties written by the import) equal or start with the input, or whose name equals it?
 Every branch is a range-index lookup on FalkorDB and Neo4j alike: ``IN`` for equality, and a
 prefix as the range ``>= $q AND < $q + U+FFFF`` (FalkorDB answers ``STARTS WITH $q`` with a label
 scan; a range it serves from the index). Exact matches are never cut by the cap. Registry
-firms are not found by a substring in the middle of their name (that needs a scan of millions)."""
+firms are not found by a substring in the middle of their name (that needs a scan of millions).
+FalkorDB gathers every firm in a range before ``LIMIT`` applies: a broad prefix (济南: a third of
+the firms) costs time in proportion to the firms it matches, so an input shorter than
+:data:`PREFIX_MIN` characters looks registry firms up by exact keys only."""
+
+REGISTRY_EXACT = REGISTRY_CANDIDATES.split(" UNION MATCH (n:Enterprise) WHERE n.key_name >=")[0]
+"""The exact-key branches of :data:`REGISTRY_CANDIDATES` alone (for short inputs)."""
 
 ALL_KEYS = (
     "MATCH (n:Node) WHERE n.basis IN $doc_bases AND ($kind IS NULL OR n.kind = $kind) "
@@ -220,8 +229,8 @@ def search(store: GraphStore, q: str, *, kind: str | None = None, limit: int = 2
               "doc_bases": DOC_BASES, "q_end": nq + PREFIX_END, "q2_end": q2 + PREFIX_END}
     rows = store.read(SEARCH_CANDIDATES, params, timeout_ms=timeout_ms)
     if kind in (None, "enterprise"):
-        rows += store.read(REGISTRY_CANDIDATES, {**params, "cap": REGISTRY_CAP},
-                           timeout_ms=timeout_ms)
+        cypher = REGISTRY_CANDIDATES if len(q2) >= PREFIX_MIN else REGISTRY_EXACT
+        rows += store.read(cypher, {**params, "cap": REGISTRY_CAP}, timeout_ms=timeout_ms)
     hits: dict[str, SearchHit] = {}
     for row in rows:
         if row["id"] in hits:
