@@ -40,9 +40,17 @@ KEYWORD = MATCH_KINDS.index("keyword")
 FUZZY = MATCH_KINDS.index("fuzzy")
 INITIALS_CAP = 5
 """At most this many hits matched on pinyin initials alone are kept."""
-PREFIX_END = "\uffff"
-"""Appended to a prefix to make the exclusive upper bound of its index range (names with a
-supplementary-plane character right after the prefix are not found as prefix matches)."""
+def prefix_end(prefix: str) -> str:
+    """The exclusive upper bound of the strings starting with ``prefix``: its last character
+    moved one code point up (a bound like ``prefix + U+FFFF`` is not ordered the same way by
+    FalkorDB's filter as by its index).
+
+    >>> prefix_end("济南芯"), prefix_end("jn")
+    ('济南芰', 'jo')
+    """
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1) if prefix else prefix
+
+
 PREFIX_MIN = 2
 """Inputs shorter than this find registry firms by exact keys only (a one-character prefix
 matches a large share of a million firms)."""
@@ -87,7 +95,7 @@ REGISTRY_CANDIDATES = " UNION ".join(
 """Which registry firms' name keys (name without legal form, its pinyin, its initials — scalar
 properties written by the import) equal or start with the input, or whose name equals it?
 Every branch is a range-index lookup on FalkorDB and Neo4j alike: ``IN`` for equality, and a
-prefix as the range ``>= $q AND < $q + U+FFFF`` (FalkorDB answers ``STARTS WITH $q`` with a label
+prefix as the range ``>= $q AND < prefix_end($q)`` (FalkorDB answers ``STARTS WITH $q`` with a label
 scan; a range it serves from the index). Exact matches are never cut by the cap. Registry
 firms are not found by a substring in the middle of their name (that needs a scan of millions).
 FalkorDB gathers every firm in a range before ``LIMIT`` applies: a broad prefix (济南: a third of
@@ -226,7 +234,7 @@ def search(store: GraphStore, q: str, *, kind: str | None = None, limit: int = 2
         return SearchResult(query=q, kind=kind, total=0, items=[])
     q2 = nq.replace(" ", "")
     params = {"q": nq, "q2": q2, "qs": sorted({nq, q2}), "kind": kind, "cap": 1000,
-              "doc_bases": DOC_BASES, "q_end": nq + PREFIX_END, "q2_end": q2 + PREFIX_END}
+              "doc_bases": DOC_BASES, "q_end": prefix_end(nq), "q2_end": prefix_end(q2)}
     rows = store.read(SEARCH_CANDIDATES, params, timeout_ms=timeout_ms)
     if kind in (None, "enterprise"):
         cypher = REGISTRY_CANDIDATES if len(q2) >= PREFIX_MIN else REGISTRY_EXACT
