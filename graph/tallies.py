@@ -19,8 +19,8 @@ firms change only through an import, and an import always re-tallies; a load
 (``store.replace``, :func:`chainatlas.graph.cypher.write_plan`) of a graph holding registry
 firms tallies them the same way, and one without any leaves no tallies (nothing to count).
 
->>> [c.split(" SET ")[0][-40:] for c, _ in tally_statements()][0]
-'_count_districts = [x IN rc | x.district]'
+>>> [c.split(" SET ")[1].split(" = ")[0] for c, _ in tally_statements()]
+['s.registry_count_districts', 'c.registry_count_districts']
 >>> tally_statements()[0][1]
 [{'one': 1}]
 """
