@@ -40,10 +40,12 @@ def check_rel_type(rel_type: str) -> str:
 
 
 def merge_nodes(label: str) -> str:
-    """``UNWIND $rows`` upsert of nodes of one label; rows are ``{id, props}``."""
+    """``UNWIND $rows`` upsert of nodes of one label; rows are ``{id, props}``. A node written
+    without ``basis`` gets ``stated`` (the fact-basis contract: every node has one; search and
+    the gap counts find the document graph through the ``Node.basis`` index)."""
     return (
         f"UNWIND $rows AS row MERGE (n:{BASE_LABEL}:{check_label(label)} {{id: row.id}}) "
-        "SET n += row.props"
+        "SET n += row.props SET n.basis = coalesce(n.basis, 'stated')"
     )
 
 
