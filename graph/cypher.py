@@ -3,8 +3,9 @@
 Labels and relationship types are checked against the model before they enter a query text;
 values always travel as parameters.
 
->>> merge_nodes("Enterprise")
-'UNWIND $rows AS row MERGE (n:Node:Enterprise {id: row.id}) SET n += row.props'
+>>> print(merge_nodes("Enterprise"))  # doctest: +NORMALIZE_WHITESPACE
+UNWIND $rows AS row MERGE (n:Node:Enterprise {id: row.id}) SET n += row.props
+SET n.basis = coalesce(n.basis, 'stated')
 >>> print(merge_rels("IN_CHAIN"))  # doctest: +NORMALIZE_WHITESPACE
 UNWIND $rows AS row MATCH (a:Node {id: row.src}) MATCH (b:Node {id: row.dst})
 MERGE (a)-[r:IN_CHAIN]->(b) SET r += row.props
@@ -20,6 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from chainatlas.graph.model import ALL_LABELS, BASE_LABEL, REL_TYPES
+from chainatlas.graph.tallies import tally_statements
 
 T = TypeVar("T")
 
@@ -39,10 +41,12 @@ def check_rel_type(rel_type: str) -> str:
 
 
 def merge_nodes(label: str) -> str:
-    """``UNWIND $rows`` upsert of nodes of one label; rows are ``{id, props}``."""
+    """``UNWIND $rows`` upsert of nodes of one label; rows are ``{id, props}``. A node written
+    without ``basis`` gets ``stated`` (the fact-basis contract: every node has one; search and
+    the gap counts find the document graph through the ``Node.basis`` index)."""
     return (
         f"UNWIND $rows AS row MERGE (n:{BASE_LABEL}:{check_label(label)} {{id: row.id}}) "
-        "SET n += row.props"
+        "SET n += row.props SET n.basis = coalesce(n.basis, 'stated')"
     )
 
 
@@ -112,4 +116,7 @@ def write_plan(
         plan += [(merge_nodes(label), b) for b in batched(nodes[label], batch_size)]
     for rel_type in sorted(rels):
         plan += [(merge_rels(rel_type), b) for b in batched(rels[rel_type], batch_size)]
+    if any((n.get("props") or {}).get("basis") == "registry"
+           for rows in nodes.values() for n in rows):
+        plan += tally_statements()  # registry firms loaded: tally them as an import does
     return plan

@@ -18,7 +18,13 @@ from falkordb.path import Path as FPath
 
 from chainatlas.graph.cypher import DELETE_ALL, write_plan
 from chainatlas.graph.embedded import EmbeddedServer, ProgressFn, StoreCorrupt, corrupt_message
-from chainatlas.graph.model import ALL_LABELS, BASE_LABEL, GraphData, label_to_kind
+from chainatlas.graph.model import (
+    ALL_LABELS,
+    BASE_LABEL,
+    SEARCH_INDEXES,
+    GraphData,
+    label_to_kind,
+)
 from chainatlas.graph.store import (
     GraphStore,
     Progress,
@@ -195,6 +201,7 @@ class FalkorStore(GraphStore):
             for prop in r["properties"]
         } if self.exists(graph) else set()
         wanted = [(BASE_LABEL, "id"), (BASE_LABEL, "name")] + [(lb, "name") for lb in ALL_LABELS]
+        wanted += list(SEARCH_INDEXES)
         for label, prop in wanted:
             if (label, prop) not in existing:
                 self._run(f"CREATE INDEX FOR (n:{label}) ON (n.{prop})", None,

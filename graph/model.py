@@ -124,6 +124,17 @@ NODE_KINDS: dict[str, NodeKind] = {
 LABEL_TO_KIND: dict[str, str] = {k.label: k.key for k in NODE_KINDS.values()}
 ALL_LABELS: tuple[str, ...] = tuple(LABEL_TO_KIND)
 
+SEARCH_INDEXES: tuple[tuple[str, str], ...] = (
+    (BASE_LABEL, "basis"),
+    ("Enterprise", "key_name"),
+    ("Enterprise", "key_pinyin"),
+    ("Enterprise", "key_initials"),
+)
+"""Range indexes for search at scale (both stores): ``Node.basis`` lets the substring search
+visit only the document graph (``basis IN [stated, inferred, reference]``), and a registry
+firm's scalar name keys (name without legal form, its pinyin, its initials) answer exact and
+prefix lookups (``=`` / ``IN`` / ``STARTS WITH``) from an index instead of a scan of millions."""
+
 _ACTORS = frozenset({"Enterprise", "Platform", "Park", "Cluster", "Project", "Agency"})
 _CHAINISH = frozenset({"Chain", "Segment"})
 _ANY = frozenset(ALL_LABELS)

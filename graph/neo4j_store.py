@@ -25,7 +25,13 @@ from neo4j.exceptions import ClientError, Neo4jError, ServiceUnavailable, Sessio
 from neo4j.graph import Node, Path, Relationship
 
 from chainatlas.graph.cypher import DELETE_ALL, write_plan
-from chainatlas.graph.model import ALL_LABELS, BASE_LABEL, GraphData, label_to_kind
+from chainatlas.graph.model import (
+    ALL_LABELS,
+    BASE_LABEL,
+    SEARCH_INDEXES,
+    GraphData,
+    label_to_kind,
+)
 from chainatlas.graph.store import (
     GraphStore,
     Progress,
@@ -70,6 +76,10 @@ def schema_statements() -> list[str]:
     stmts += [
         f"CREATE INDEX {label.lower()}_name IF NOT EXISTS FOR (n:{label}) ON (n.name)"
         for label in ALL_LABELS
+    ]
+    stmts += [
+        f"CREATE INDEX {label.lower()}_{prop} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})"
+        for label, prop in SEARCH_INDEXES
     ]
     stmts.append(
         f"CREATE FULLTEXT INDEX node_names IF NOT EXISTS FOR (n:{BASE_LABEL}) "

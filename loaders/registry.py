@@ -383,6 +383,12 @@ OWN_PROPS: tuple[str, ...] = (
 """Properties a registry-only firm also takes from the extract."""
 
 
+HASH_SEED = 15
+"""Seed of a firm's ``registry_hash``; bumped when the stored form of a firm changes (15: the
+scalar search keys ``key_name`` / ``key_pinyin`` / ``key_initials``), so the next import of an
+unchanged file rewrites firms stored in the older form."""
+
+
 def firm_frame(df: pl.DataFrame, ids: pl.Series, doc_ids: set[str],
                placements: pl.DataFrame, file_label: str) -> pl.DataFrame:
     """One row per firm: ``id``, ``doc`` (lands on a document node), ``district``, ``segs``
@@ -413,22 +419,26 @@ def firm_frame(df: pl.DataFrame, ids: pl.Series, doc_ids: set[str],
     full, initials = pinyin_tables(keys)
     chars = pl.col("key").str.split("")
     base = base.with_columns(keys.alias("key")).with_columns(
+        pl.col("key").alias("key_name"),
+        chars.list.eval(pl.element().replace_strict(full, default=pl.element())).list.join("")
+        .alias("key_pinyin"),
+        chars.list.eval(pl.element().replace_strict(initials, default=pl.element()))
+        .list.join("").alias("key_initials"),
+    ).with_columns(
         pl.concat_list(
-            pl.col("name").str.to_lowercase(), "key",
-            chars.list.eval(pl.element().replace_strict(full, default=pl.element())).list.join(""),
-            chars.list.eval(pl.element().replace_strict(initials, default=pl.element()))
-            .list.join(""),
+            pl.col("name").str.to_lowercase(), "key", "key_pinyin", "key_initials",
             pl.col("aliases").list.eval(pl.element().str.to_lowercase()),
         ).list.eval(pl.element().filter(pl.element() != "")).list.unique(maintain_order=True)
         .alias("search_keys"),
         pl.format("{}:{}", pl.lit(file_label), "row").alias("registry_source"),
     ).drop("key")
     hashed = [*REGISTRY_PROPS, *OWN_PROPS, "district", "segs", "doc"]
-    base = base.with_columns(pl.struct(hashed).hash(seed=14).cast(pl.String).alias("hash"))
+    base = base.with_columns(pl.struct(hashed).hash(seed=HASH_SEED).cast(pl.String).alias("hash"))
     own = pl.struct(
         pl.lit("enterprise").alias("kind"), pl.lit("registry").alias("basis"),
         pl.lit("registry").alias("source"), *REGISTRY_PROPS, *OWN_PROPS,
         pl.col("aliases").list.join(" ").alias("aliases_text"), "search_keys",
+        "key_name", "key_pinyin", "key_initials",
         "registry_source", pl.col("hash").alias("registry_hash"))
     doc = pl.struct(*REGISTRY_PROPS, pl.col("name").alias("registry_name"), "registry_source",
                     pl.col("hash").alias("registry_hash"))
@@ -541,6 +551,7 @@ def import_registry(path: Path, store: Any | None, *, mapping: Path | None = Non
     import time
 
     from chainatlas.graph import bulk
+    from chainatlas.graph.tallies import tally_statements
     from chainatlas.loaders.registry_resolve import EXISTING, Links, resolve
     from chainatlas.loaders.registry_rules import RulesError, classify, load_rules
 
@@ -603,6 +614,8 @@ def import_registry(path: Path, store: Any | None, *, mapping: Path | None = Non
     stale = ["uscc-" + u.lower() for u, i in res.merged.select("uscc", "id").iter_rows()
              if i in set(changed)]
     statements = plan_writes(frame, set(changed), set(known), stale, file_label, batch_size)
+    if statements:  # and re-tally the registry counts of every segment and chain
+        statements = [*statements, *tally_statements()]
     report.statements = len(statements)
     if statements:
         if on_total:

@@ -97,6 +97,9 @@ STATUS_ZH = {"gap": "缺链", "weak": "弱链", "covered": "已有", "unknown": 
              "partial": "部分掌握"}
 STATUS_EN = {"gap": "gap", "weak": "weak", "covered": "covered", "unknown": "no data",
              "partial": "partly known"}
+DOC_BASES = ["stated", "inferred", "reference"]
+"""The bases of the document graph's nodes (registry firms: ``registry``, counted by tallies)."""
+
 SAYS_STATUS = {"present": "covered", "weak": "weak", "missing": "gap"}
 FIRM_KINDS = frozenset({"enterprise", "project"})
 OUTSIDE_ZH = "外地"
@@ -137,7 +140,8 @@ GAP_SEGMENT_ACTORS = (
 Registry firms are left out here: they are counted by :data:`GAP_SEGMENT_COUNTS`."""
 
 GAP_SEGMENT_COUNTS = (
-    "MATCH (s:Segment)<-[:IN_SEGMENT]-(a:Node) WHERE s.chain_id IN $chains "
+    "MATCH (a:Node) WHERE a.basis IN $doc_bases "
+    "MATCH (s:Segment)<-[:IN_SEGMENT]-(a) WHERE s.chain_id IN $chains "
     "OPTIONAL MATCH (a)-[:PROJECT_OF]->(o:Enterprise) "
     "WITH s, a, coalesce(o, a) AS f "
     "WHERE (f:Enterprise OR f:Project) AND coalesce(f.active, true) "
@@ -150,10 +154,26 @@ GAP_SEGMENT_COUNTS = (
     "RETURN s.id AS segment, coalesce(f.basis, 'stated') AS basis, count(DISTINCT f) AS firms"
 )
 """How many distinct active local firms (a project counting for its owner) sit in each
-segment, by the firm's basis? ``$scope``: null for all of Jinan, else district ids."""
+segment, by the firm's basis? ``$scope``: null for all of Jinan, else district ids. Starts from
+the document graph's nodes (``Node.basis`` index): registry firms are counted by
+:data:`GAP_SEGMENT_TALLIES`, from the tallies the import stores on each segment."""
+
+_TALLY = (
+    "reduce(n = 0, i IN range(0, size(ds) - 1) | n + CASE WHEN $scope IS NULL OR "
+    "ds[i] IN $scope THEN {x}.registry_count_firms[i] ELSE 0 END)"
+)
+
+GAP_SEGMENT_TALLIES = (
+    "MATCH (s:Segment) WHERE s.chain_id IN $chains "
+    "WITH s, coalesce(s.registry_count_districts, []) AS ds "
+    f"RETURN s.id AS segment, 'registry' AS basis, {_TALLY.format(x='s')} AS firms"
+)
+"""How many active local registry firms sit in each segment of these chains (in the scope's
+districts)? Read from the import's tallies (:mod:`chainatlas.graph.tallies`), not the firms."""
 
 GAP_CHAIN_FIRMS = (
-    "MATCH (x:Node)<-[:IN_SEGMENT|IN_CHAIN]-(a:Node) WHERE x.id IN $targets "
+    "MATCH (a:Node) WHERE a.basis IN $doc_bases "
+    "MATCH (x:Node)<-[:IN_SEGMENT|IN_CHAIN]-(a) WHERE x.id IN $targets "
     "OPTIONAL MATCH (a)-[:PROJECT_OF]->(o:Enterprise) "
     "WITH a, coalesce(o, a) AS f "
     "WHERE f:Enterprise AND coalesce(f.active, true) "
@@ -166,7 +186,16 @@ GAP_CHAIN_FIRMS = (
     "RETURN coalesce(f.basis, 'stated') AS basis, count(DISTINCT f) AS firms"
 )
 """How many distinct active local enterprises does the graph hold in a chain (its chain level,
-key chains and segments), by basis?"""
+key chains and segments), by basis? Document-graph firms only (``Node.basis`` index); registry
+firms come from :data:`GAP_CHAIN_TALLIES`."""
+
+GAP_CHAIN_TALLIES = (
+    "MATCH (c:Chain) WHERE c.id IN $chains "
+    "WITH c, coalesce(c.registry_count_districts, []) AS ds "
+    f"RETURN 'registry' AS basis, sum({_TALLY.format(x='c')}) AS firms"
+)
+"""How many distinct active local registry firms do these chains hold in their segments (in the
+scope's districts)? From the import's per-chain tallies."""
 
 GAP_CHAIN_ACTORS = (
     "MATCH (a:Node)-[r:IN_CHAIN]->(c:Chain) WHERE c.id IN $chains "
@@ -599,10 +628,13 @@ def gap_report(store: GraphStore, chain_id: str, *, district: str | None = None,
                     k: v for k, v in basis_of(r["link"]).items() if k != "reference"}))
 
     counts_of: dict[str, dict[str, int]] = defaultdict(dict)
-    for r in store.read(GAP_SEGMENT_COUNTS, {"chains": chains,
-                                             "scope": sorted(scope) if scope else None},
-                        timeout_ms=timeout_ms):
-        counts_of[r["segment"]][r["basis"]] = int(r["firms"])
+    count_params = {"chains": chains, "scope": sorted(scope) if scope else None,
+                    "doc_bases": DOC_BASES}
+    for cypher in (GAP_SEGMENT_COUNTS, GAP_SEGMENT_TALLIES):
+        for r in store.read(cypher, count_params, timeout_ms=timeout_ms):
+            if int(r["firms"] or 0):
+                by = counts_of[r["segment"]]
+                by[r["basis"]] = by.get(r["basis"], 0) + int(r["firms"])
 
     # -- 2. chain-level actors, and those whose own name or tags place them in a segment ---
     chain_level: dict[str, dict[str, Evidence]] = defaultdict(dict)
@@ -744,9 +776,13 @@ def chain_coverage(store: GraphStore, chain_id: str, chains: list[str], segments
                    timeout_ms: int | None = None) -> Coverage:
     """Local firms the graph holds in a chain (chain level, key chains, segments; by basis)
     against the firm counts the documents state for it."""
-    by_basis = {r["basis"]: int(r["firms"]) for r in store.read(
-        GAP_CHAIN_FIRMS, {"targets": [*chains, *segments],
-                          "scope": sorted(scope) if scope else None}, timeout_ms=timeout_ms)}
+    params = {"targets": [*chains, *segments], "chains": chains,
+              "scope": sorted(scope) if scope else None, "doc_bases": DOC_BASES}
+    by_basis: dict[str, int] = {}
+    for cypher in (GAP_CHAIN_FIRMS, GAP_CHAIN_TALLIES):
+        for r in store.read(cypher, params, timeout_ms=timeout_ms):
+            if int(r["firms"] or 0):
+                by_basis[r["basis"]] = by_basis.get(r["basis"], 0) + int(r["firms"])
     documented = []
     for r in store.read(GAP_FIRM_COUNTS, {"chains": [chain_id]}, timeout_ms=timeout_ms):
         m = r["metric"]

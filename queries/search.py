@@ -40,23 +40,73 @@ KEYWORD = MATCH_KINDS.index("keyword")
 FUZZY = MATCH_KINDS.index("fuzzy")
 INITIALS_CAP = 5
 """At most this many hits matched on pinyin initials alone are kept."""
+def prefix_end(prefix: str) -> str:
+    """The exclusive upper bound of the strings starting with ``prefix``: its last character
+    moved one code point up (a bound like ``prefix + U+FFFF`` is not ordered the same way by
+    FalkorDB's filter as by its index).
+
+    >>> prefix_end("济南芯"), prefix_end("jn")
+    ('济南芰', 'jo')
+    """
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1) if prefix else prefix
+
+
+PREFIX_MIN = 2
+"""Inputs shorter than this find registry firms by exact keys only (a one-character prefix
+matches a large share of a million firms)."""
+REGISTRY_CAP = 200
+"""At most this many registry firms per prefix lookup (exact matches are not capped)."""
 FUZZY_BELOW = 5
 """Fuzzy matches are added only when fewer than this many hits were found, none of them an
 exact or prefix match (a likely typo, not a short name)."""
 
-SEARCH_CANDIDATES = (
-    "MATCH (n:Node) WHERE ($kind IS NULL OR n.kind = $kind) AND "
-    "(toLower(n.id) CONTAINS $q OR any(k IN n.search_keys WHERE k CONTAINS $q OR k CONTAINS $q2) "
-    "OR any(k IN coalesce(n.keyword_keys, []) WHERE k CONTAINS $q OR k CONTAINS $q2)) "
+DOC_BASES = ["stated", "inferred", "reference"]
+"""The bases of the document graph's nodes (seeds); registry firms have ``basis: registry``."""
+
+_SHOWN = (
     "RETURN n.id AS id, n.kind AS kind, n.name AS name, n.name_en AS name_en, "
     "n.aliases AS aliases, n.search_keys AS keys, n.keyword_keys AS kw, n.source_docs AS docs, "
     "n.source_quotes AS quotes, n.basis AS basis, n.basis_note AS basis_note, "
-    "n.reference AS reference LIMIT $cap"
+    "n.reference AS reference, n.key_name AS key_name, n.key_pinyin AS key_pinyin, "
+    "n.key_initials AS key_initials"
 )
-"""Which nodes (optionally of one kind) have a search key or id containing the input?"""
+
+SEARCH_CANDIDATES = (
+    "MATCH (n:Node) WHERE n.basis IN $doc_bases AND ($kind IS NULL OR n.kind = $kind) AND "
+    "(toLower(n.id) CONTAINS $q OR any(k IN n.search_keys WHERE k CONTAINS $q OR k CONTAINS $q2) "
+    "OR any(k IN coalesce(n.keyword_keys, []) WHERE k CONTAINS $q OR k CONTAINS $q2)) "
+    f"{_SHOWN} LIMIT $cap"
+)
+"""Which document-graph nodes (optionally of one kind) have a search key or id containing the
+input? ``basis IN $doc_bases`` is served by the ``Node.basis`` index, so the substring scan
+visits the few hundred document nodes and never the registry firms."""
+
+REGISTRY_CANDIDATES = " UNION ".join(
+    f"MATCH (n:Enterprise) WHERE {where} {_SHOWN}{limit}" for where, limit in (
+        ("n.key_name IN $qs", ""),
+        ("n.key_pinyin IN $qs", ""),
+        ("n.key_initials IN $qs", ""),
+        ("n.name IN $qs", ""),
+        ("n.key_name >= $q AND n.key_name < $q_end", " LIMIT $cap"),
+        ("n.key_pinyin >= $q2 AND n.key_pinyin < $q2_end", " LIMIT $cap"),
+        ("n.key_initials >= $q2 AND n.key_initials < $q2_end", " LIMIT $cap"),
+    )
+)
+"""Which registry firms' name keys (name without legal form, its pinyin, its initials — scalar
+properties written by the import) equal or start with the input, or whose name equals it?
+Every branch is a range-index lookup on FalkorDB and Neo4j alike: ``IN`` for equality, and a
+prefix as the range ``>= $q AND < prefix_end($q)`` (FalkorDB answers ``STARTS WITH $q`` with a label
+scan; a range it serves from the index). Exact matches are never cut by the cap. Registry
+firms are not found by a substring in the middle of their name (that needs a scan of millions).
+FalkorDB gathers every firm in a range before ``LIMIT`` applies: a broad prefix (济南: a third of
+the firms) costs time in proportion to the firms it matches, so an input shorter than
+:data:`PREFIX_MIN` characters looks registry firms up by exact keys only."""
+
+REGISTRY_EXACT = REGISTRY_CANDIDATES.split(" UNION MATCH (n:Enterprise) WHERE n.key_name >=")[0]
+"""The exact-key branches of :data:`REGISTRY_CANDIDATES` alone (for short inputs)."""
 
 ALL_KEYS = (
-    "MATCH (n:Node) WHERE ($kind IS NULL OR n.kind = $kind) AND coalesce(n.basis, '') <> $registry "
+    "MATCH (n:Node) WHERE n.basis IN $doc_bases AND ($kind IS NULL OR n.kind = $kind) "
     "RETURN n.id AS id, n.search_keys AS keys"
 )
 """The search keys of the document graph's nodes (for fuzzy matching when the substring search
@@ -117,6 +167,21 @@ def initials_only(name: str | None, aliases: list[str], name_en: str | None,
     return {k for k in keys if k in initials and k not in proper}
 
 
+def registry_initials(key_initials: str | None, proper: list[str | None]) -> set[str]:
+    """:func:`initials_only` for a registry firm: its stored ``key_initials`` unless that is also
+    one of its ``proper`` keys (name, key_name, key_pinyin, aliases) — no pinyin computed per
+    row, a prefix lookup may return hundreds of firms.
+
+    >>> registry_initials("zq", ["重汽有限公司", "重汽", "zhongqi"])
+    {'zq'}
+    >>> registry_initials("abc", ["abc有限公司", "abc", "abc"])
+    set()
+    """
+    if not key_initials or key_initials in {normalise(t) for t in proper if t}:
+        return set()
+    return {key_initials}
+
+
 def rank_key(q: str, keys: list[str], node_id: str,
              initials: set[str] | frozenset[str] = frozenset(),
              keywords: list[str] | None = None) -> tuple[int, str] | None:
@@ -167,14 +232,25 @@ def search(store: GraphStore, q: str, *, kind: str | None = None, limit: int = 2
     nq = normalise(q)
     if not nq:
         return SearchResult(query=q, kind=kind, total=0, items=[])
-    rows = store.read(SEARCH_CANDIDATES,
-                      {"q": nq, "q2": nq.replace(" ", ""), "kind": kind, "cap": 1000},
-                      timeout_ms=timeout_ms)
+    q2 = nq.replace(" ", "")
+    params = {"q": nq, "q2": q2, "qs": sorted({nq, q2}), "kind": kind, "cap": 1000,
+              "doc_bases": DOC_BASES, "q_end": prefix_end(nq), "q2_end": prefix_end(q2)}
+    rows = store.read(SEARCH_CANDIDATES, params, timeout_ms=timeout_ms)
+    if kind in (None, "enterprise"):
+        cypher = REGISTRY_CANDIDATES if len(q2) >= PREFIX_MIN else REGISTRY_EXACT
+        rows += store.read(cypher, {**params, "cap": REGISTRY_CAP}, timeout_ms=timeout_ms)
     hits: dict[str, SearchHit] = {}
     for row in rows:
+        if row["id"] in hits:
+            continue
         keys = list(row.get("keys") or [])
-        weak = initials_only(row.get("name"), list(row.get("aliases") or []), row.get("name_en"),
-                             keys)
+        if row.get("basis") == "registry":  # its initials key is stored: no pinyin per row
+            weak = registry_initials(row.get("key_initials"),
+                                     [row.get("name"), row.get("key_name"), row.get("key_pinyin"),
+                                      *(row.get("aliases") or [])])
+        else:
+            weak = initials_only(row.get("name"), list(row.get("aliases") or []),
+                                 row.get("name_en"), keys)
         ranked = rank_key(nq, keys, row["id"], weak, list(row.get("kw") or []))
         if ranked is not None:  # initials: the closer to the whole key, the better
             ratio = len(nq) / len(ranked[1]) if ranked[0] == INITIALS else 1.0
@@ -186,7 +262,7 @@ def search(store: GraphStore, q: str, *, kind: str | None = None, limit: int = 2
     sure = any(h.match in ("exact", "prefix", "initials") for h in hits.values())
     if fuzzy and not sure and len(hits) < FUZZY_BELOW and len(nq) >= 2:
         owner: dict[str, str] = {}
-        for row in store.read(ALL_KEYS, {"kind": kind, "registry": "registry"},
+        for row in store.read(ALL_KEYS, {"kind": kind, "doc_bases": DOC_BASES},
                               timeout_ms=timeout_ms):
             for k in row.get("keys") or []:
                 owner.setdefault(k, row["id"])

@@ -224,3 +224,55 @@ def test_registry_import_on_each_store(contract_store: Any, tmp_path: Path) -> N
         assert ic["ic-manufacturing"].registry_firms == 2 and ic["ic-manufacturing"].by_rule == 2
     finally:
         s.clear()
+
+
+def test_registry_tallies_and_lookups(contract_store: Any) -> None:
+    """On both stores: a load holding registry firms tallies them per district (segment_counts
+    and the gap report read the tallies), and search finds them by index lookups."""
+    from chainatlas.queries.gaps import gap_report
+    from chainatlas.queries.registry_counts import segment_counts
+
+    def node(kind: str, i: str, **p: Any) -> dict[str, Any]:
+        return {"id": i, "props": {"kind": kind, "name": p.pop("name", i), "search_keys": [i],
+                                   "basis": p.pop("basis", "stated"), **p}}
+
+    def rel(a: str, b: str, **p: Any) -> dict[str, Any]:
+        return {"src": a, "dst": b, "props": {"basis": "stated", **p}}
+
+    firms = [node("enterprise", f"r{i}", name=f"济南芯{i}有限公司", basis="registry",
+                  key_name=f"济南芯{i}", key_pinyin=f"jinanxin{i}", key_initials=f"jnx{i}",
+                  search_keys=[f"济南芯{i}有限公司", f"济南芯{i}", f"jinanxin{i}", f"jnx{i}"],
+                  active=i != 2, local=i != 3, capital_wan=100.0 * (i + 1), insured=10)
+             for i in range(5)]
+    s = contract_store
+    s.replace(GraphData(
+        nodes={"Chain": [node("chain", "c")],
+               "District": [node("district", "jinan"), node("district", "hi")],
+               "Segment": [node("segment", "s1", chain_id="c", order=1),
+                           node("segment", "s2", chain_id="c", order=2)],
+               "Enterprise": [node("enterprise", "doc", local=True, capital_wan=5.0), *firms]},
+        rels={"SEGMENT_OF": [rel("s1", "c"), rel("s2", "c")],
+              "LOCATED_IN": [rel("hi", "jinan"), rel("doc", "hi"),
+                             *[rel(f"r{i}", "hi" if i % 2 else "jinan", basis="registry")
+                               for i in range(3)], rel("r4", "hi", basis="registry")],
+              "IN_SEGMENT": [rel("doc", "s1"),
+                             *[rel(f"r{i}", "s1", basis="rule") for i in range(5)]]}))
+    try:
+        by = {c.segment: c for c in segment_counts(s, "c")}
+        # active local registry firms r0, r1, r4 (r2 inactive, r3 outside) + the document firm
+        assert (by["s1"].firms, by["s1"].registry_firms, by["s1"].by_rule) == (4, 3, 3)
+        assert by["s1"].capital_wan == pytest.approx(5.0 + 100 + 200 + 500)
+        assert by["s1"].max_capital_wan == pytest.approx(500.0) and by["s1"].insured == 30
+        assert (by["s2"].firms, by["s2"].max_capital_wan) == (0, None)
+        hi = {c.segment: c for c in segment_counts(s, "c", "hi")}
+        assert (hi["s1"].firms, hi["s1"].registry_firms) == (3, 2)  # doc, r1, r4
+        rep = gap_report(s, "c")
+        s1 = next(x for x in rep.segments if x.id == "s1")
+        assert s1.counts.by_basis == {"registry": 3, "stated": 1} and s1.status == "covered"
+        assert rep.coverage.by_basis == {"registry": 3, "stated": 1}  # the chain's tallies
+        hits = {h.id: h.match for h in search.search(s, "济南芯").items}
+        assert {k: v for k, v in hits.items() if k.startswith("r")} == {
+            f"r{i}": "prefix" for i in range(5)}
+        assert search.search(s, "jinanxin1").items[0].id == "r1"
+    finally:
+        s.clear()

@@ -228,6 +228,8 @@ def test_named_queries_run(generated_store: Any, name: str) -> None:
               "q2": "生成", "cap": 5, "tier": None}
     if name == "related":
         params["id"] = "ge0-0"
+    if name == "search-registry":  # exact-name lookups and name-key prefix ranges
+        params.update(qs=["生成企业0-1"], q_end="生成企业1", q2_end="生成企业1")
     rows = generated_store.read(q.cypher, {**params, **q.defaults,
                                            **{k: params[k] for k in q.params if k in params
                                               and k not in q.defaults}})

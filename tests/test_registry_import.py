@@ -398,3 +398,68 @@ def test_store_reopens_after_an_import(tmp_path: Path, links: Path) -> None:
         assert again.stats()["nodes"]["Enterprise"] == n
     finally:
         again.close()
+
+
+# -- scale paths: tallies and index lookups (issue 14 performance) ------------------------------
+LIVE_COUNTS = (  # the walk over every firm that the tallies replace
+    "MATCH (s:Segment)-[:SEGMENT_OF]->(:Chain {id: $chain}) "
+    "OPTIONAL MATCH (e:Enterprise)-[r:IN_SEGMENT]->(s) "
+    "WHERE coalesce(e.active, true) = true AND coalesce(e.local, true) = true AND "
+    "($district IS NULL OR (e)-[:LOCATED_IN]->(:District {id: $district}) OR "
+    "(e)-[:LOCATED_IN]->(:Node)-[:LOCATED_IN]->(:District {id: $district})) "
+    "RETURN s.id AS segment, count(DISTINCT e) AS firms, "
+    "count(DISTINCT CASE WHEN e.basis = 'registry' THEN e END) AS registry_firms, "
+    "sum(coalesce(e.insured, 0)) AS insured ORDER BY segment"
+)
+
+
+def test_tallies_equal_a_walk_over_the_firms_after_each_import(store: Any, links: Path,
+                                                               tmp_path: Path) -> None:
+    """segment_counts reads the import's per-district tallies: the same figures as counting
+    every firm, for every chain, in Jinan and in a district, after an import and after a newer
+    extract moves firms out (注销)."""
+    df = extract(400)
+    chains = [r["id"] for r in store.read("MATCH (c:Chain) RETURN c.id AS id ORDER BY id")]
+
+    def check() -> int:
+        seen = 0
+        for chain in chains:
+            for district in (None, "jinan-hitech", "lixia"):
+                live = {r["segment"]: r for r in store.read(
+                    LIVE_COUNTS, {"chain": chain, "district": district})}
+                for c in segment_counts(store, chain, district):
+                    r = live[c.segment]
+                    assert (c.firms, c.registry_firms, c.insured) == (
+                        r["firms"], r["registry_firms"], int(r["insured"])), (chain, district)
+                    seen += c.registry_firms
+        return seen
+
+    run(write_frame(df, tmp_path / "r1.csv"), store, links)
+    assert check() > 0  # registry firms were counted somewhere
+    newer = df.with_columns(pl.lit("注销").alias("登记状态"))
+    run(write_frame(newer, tmp_path / "r2.csv"), store, links)
+    assert check() == 0  # every registry firm is now inactive: the tallies say so
+
+
+def test_search_finds_registry_firms_by_index_lookups(store: Any, links: Path,
+                                                      tmp_path: Path) -> None:
+    """Registry firms are found by exact name, name without legal form, prefix, pinyin and
+    initials (range-index lookups), ranked with the same classes as document nodes."""
+    from chainatlas.queries.search import search
+
+    run(write_frame(special_rows(), tmp_path / "r.csv"), store, links)
+    firm = "uscc-" + IC_FIRMS[0].lower()
+
+    def match(q: str) -> str | None:
+        hit = next((h for h in search(store, q, limit=1000).items if h.id == firm), None)
+        return hit.match if hit else None
+
+    assert match("济南测试芯片0有限公司") == "exact"
+    assert match("济南测试芯片0") == "exact"  # the name without its legal form
+    assert match("济南测试芯") == "prefix"
+    assert match("jinanceshixinpian0") == "exact"  # full pinyin
+    assert match("jncsxp0") == "initials"  # initials only: ranked below names, capped
+    assert match("测试芯片0") is None  # a substring inside a registry name: not looked up
+    top = search(store, "济南测试芯片0").items[0]
+    assert (top.id, top.basis) == (firm, "registry")
+    assert search(store, "比亚迪").items[0].id == "byd"  # document nodes as before
