@@ -12,16 +12,19 @@ known answers, and the API client on the real app.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from chainatlas.cli import app
 from chainatlas.graph.model import NODE_KINDS, GraphData
 from chainatlas.graph.names import search_keys
-from chainatlas.settings import Settings
+from chainatlas.settings import Settings, get_settings
 
 API_KEY = "test-key"
 GEN_DOC = "gen-doc"
@@ -372,3 +375,46 @@ def scratch_store(falkor: Any) -> Iterator[Any]:
     store.clear()
     yield store
     store.clear()
+
+
+# -- the command line on a fresh data dir (test_cli, test_seed_limits) --------------------
+@pytest.fixture
+def seeds(tmp_path: Path) -> Path:
+    """A small valid seed directory (the documents and one file of the loader tests)."""
+    d = tmp_path / "seeds"
+    d.mkdir()
+    shutil.copy(seeds_dir() / "documents.yaml", d)
+    from tests.test_loader_errors import GOOD
+
+    (d / "auto.yaml").write_text(GOOD, encoding="utf-8")
+    return d
+
+
+SOURCE_TEXT = "济南市 汽车 动力电池等零部件 整车 重汽 比亚迪 吉利 宁德时代 临工重机"
+"""Every quote of GOOD and BAD, as the text of their document (the quote check runs)."""
+
+
+def write_sources(tmp_path: Path) -> Path:
+    d = tmp_path / "sources"
+    d.mkdir(exist_ok=True)
+    (d / "jinan-2026-plan.txt").write_text(SOURCE_TEXT, encoding="utf-8")
+    return d
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Run ``chainatlas`` in-process on a fresh data dir (a traceback fails the test)."""
+    monkeypatch.setenv("CHAINATLAS_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("CHAINATLAS_SOURCES_DIR", str(write_sources(tmp_path)))
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    get_settings.cache_clear()
+    runner = CliRunner()
+
+    def run(*args: str):
+        result = runner.invoke(app, list(args))
+        assert not isinstance(result.exception, Exception) or isinstance(
+            result.exception, SystemExit), f"traceback: {result.exception!r}\n{result.output}"
+        return result
+
+    yield run
+    get_settings.cache_clear()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -14,46 +13,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-from typer.testing import CliRunner
 
-from chainatlas.cli import app
 from chainatlas.graph.embedded import _pid_alive
 from chainatlas.settings import get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).parent))
-from test_loader_errors import BAD, GOOD
+from test_loader_errors import BAD
 
-
-@pytest.fixture
-def seeds(tmp_path: Path) -> Path:
-    d = tmp_path / "seeds"
-    d.mkdir()
-    shutil.copy(ROOT / "seeds" / "documents.yaml", d)
-    (d / "auto.yaml").write_text(GOOD, encoding="utf-8")
-    return d
-
-
-SOURCE_TEXT = "济南市 汽车 动力电池等零部件 整车 重汽 比亚迪 吉利 宁德时代 临工重机"
-"""Every quote of GOOD and BAD, as the text of their document (the quote check runs)."""
-
-
-def write_sources(tmp_path: Path) -> Path:
-    d = tmp_path / "sources"
-    d.mkdir(exist_ok=True)
-    (d / "jinan-2026-plan.txt").write_text(SOURCE_TEXT, encoding="utf-8")
-    return d
-
-
-@pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("CHAINATLAS_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("CHAINATLAS_SOURCES_DIR", str(write_sources(tmp_path)))
-    monkeypatch.delenv("NEO4J_URI", raising=False)
-    get_settings.cache_clear()
-    runner = CliRunner()
-    yield lambda *args: runner.invoke(app, list(args))
-    get_settings.cache_clear()
+from tests.conftest import write_sources
 
 
 def test_help_everywhere(cli) -> None:

@@ -11,45 +11,15 @@ import time
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from chainatlas.cli import app
 from chainatlas.settings import get_settings
 
 sys.path.insert(0, str(Path(__file__).parent))
 import itertools
 
-from test_cli import write_sources
 from test_loader_errors import GOOD
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def seeds(tmp_path: Path) -> Path:
-    d = tmp_path / "seeds"
-    d.mkdir()
-    (d / "documents.yaml").write_bytes((ROOT / "seeds" / "documents.yaml").read_bytes())
-    (d / "auto.yaml").write_text(GOOD, encoding="utf-8")
-    return d
-
-
-@pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("CHAINATLAS_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("CHAINATLAS_SOURCES_DIR", str(write_sources(tmp_path)))
-    monkeypatch.delenv("NEO4J_URI", raising=False)
-    get_settings.cache_clear()
-    runner = CliRunner()
-
-    def run(*args: str):
-        result = runner.invoke(app, list(args))
-        assert not isinstance(result.exception, Exception) or isinstance(
-            result.exception, SystemExit), f"traceback: {result.exception!r}\n{result.output}"
-        return result
-
-    yield run
-    get_settings.cache_clear()
 
 
 def flat(result) -> str:
