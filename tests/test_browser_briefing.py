@@ -133,3 +133,35 @@ def test_district_page(base_url, browser):
     page.wait_for_selector("#district-chains tbody tr", timeout=15_000)
     assert o.errors == [] and o.blocked == [], (o.errors, o.blocked)
     o.close()
+
+
+def test_downloaded_map_legend_covers_no_node(base_url, browser):
+    """The stand-alone map (download, briefing pack): the legend is a strip under the picture,
+    so no actor or segment box is hidden behind it (it used to float over the 全链 row)."""
+    o = Offline(browser)
+    page = o.page
+    for chain in ("new-energy-equipment", "automobile"):
+        page.goto(f"{base_url}/viz/chains/{chain}/map.html")
+        page.wait_for_function("window.chainatlasNetwork && "
+                               "Object.keys(window.chainatlasNetwork.getPositions()).length")
+        page.wait_for_timeout(300)  # the first draw fits the view
+        legend = page.locator("#legend").bounding_box()
+        boxes = page.evaluate("""() => {
+            const n = window.chainatlasNetwork, g = document.getElementById('graph');
+            const r = g.getBoundingClientRect();
+            return n.body.nodeIndices.map(id => {
+                const b = n.getBoundingBox(id);
+                const a = n.canvasToDOM({x: b.left, y: b.top});
+                const z = n.canvasToDOM({x: b.right, y: b.bottom});
+                return {id, top: a.y + r.top, bottom: z.y + r.top, left: a.x + r.left,
+                        right: z.x + r.left};
+            });
+        }""")
+        assert legend and boxes, chain
+        covered = [b["id"] for b in boxes
+                   if b["bottom"] > legend["y"] and b["top"] < legend["y"] + legend["height"]
+                   and b["right"] > legend["x"] and b["left"] < legend["x"] + legend["width"]]
+        assert covered == [], (chain, covered)
+        assert "图例" in page.inner_text("#legend")
+    assert not o.errors, o.errors
+    o.close()

@@ -149,3 +149,14 @@ def test_every_named_query_answers_its_example(seed_store: Any) -> None:
     empty = [q.name for q in NAMED_QUERIES.values()
              if not seed_store.read(q.cypher, {**q.defaults, **q.example})]
     assert sorted(empty) == sorted(empty_on_seeds)
+
+
+def test_every_chain_and_segment_has_an_english_name(seed_store: Any) -> None:
+    """Chinese first, English alongside: the gap table's 英文 column, the maps and the deck
+    show a segment's English name; none may be left blank."""
+    blank = seed_store.read("MATCH (n:Node) WHERE (n:Segment OR n:Chain) AND "
+                            "coalesce(n.name_en, '') = '' RETURN n.id AS id ORDER BY id")
+    assert blank == []
+    # and search finds a segment by it
+    hits = search.search(seed_store, "IC design").items
+    assert hits and hits[0].id == "ic-design"
