@@ -11,7 +11,12 @@ properties (both stores store homogeneous lists; neither stores maps):
   placed in the segment (for a chain: in any of its segments) and located in that district;
 * ``registry_count_capital_wan`` / ``registry_count_max_capital_wan`` (``-1.0``: unknown) /
   ``registry_count_insured`` — their summed and largest registered capital (万元) and summed
-  insured staff (segments only).
+  insured staff (segments only);
+* ``registry_court_ids`` (segments only) — the :data:`COURT_TOP` largest active registry firms
+  **outside Jinan** placed in the segment, best first (the gap report's registry candidates to
+  court: reading them is O(COURT_TOP), never a walk over the segment's firms). Their score is
+  :func:`chainatlas.queries.registry_counts.candidate_score`: log capital + log insured staff,
+  +1 when an industry code (not a scope keyword) placed the firm.
 
 Readers (``queries/registry_counts.py``, ``queries/gaps.py``) add these to what they count of
 the document graph's firms (a few hundred, found through the ``Node.basis`` index). Registry
@@ -20,7 +25,7 @@ firms change only through an import, and an import always re-tallies; a load
 firms tallies them the same way, and one without any leaves no tallies (nothing to count).
 
 >>> [c.split(" SET ")[1].split(" = ")[0] for c, _ in tally_statements()]
-['s.registry_count_districts', 'c.registry_count_districts']
+['s.registry_count_districts', 'c.registry_count_districts', 's.registry_court_ids']
 >>> tally_statements()[0][1]
 [{'one': 1}]
 """
@@ -65,7 +70,25 @@ TALLY_CHAINS = (
 """Per chain: distinct active local registry firms in any of its segments, per district."""
 
 
+COURT_TOP = 20
+"""How many registry candidates to court each segment keeps (the gap report shows ≤ 10)."""
+
+TALLY_COURT = (
+    "UNWIND $rows AS row MATCH (s:Segment) "
+    "OPTIONAL MATCH (e:Enterprise)-[r:IN_SEGMENT]->(s) "
+    "WHERE e.basis = 'registry' AND e.local = false AND coalesce(e.active, true) = true "
+    "WITH s, e, CASE WHEN e IS NULL THEN NULL ELSE "
+    "log10(1.0 + coalesce(e.capital_wan, 0.0)) + log10(1.0 + coalesce(e.insured, 0)) + "
+    "CASE WHEN coalesce(r.basis_note, '') STARTS WITH '行业代码' THEN 1.0 ELSE 0.0 END END "
+    "AS score ORDER BY score DESC, e.id "
+    "WITH s, collect(e.id) AS ids "
+    f"SET s.registry_court_ids = ids[0..{COURT_TOP}]"
+)
+"""Per segment: the :data:`COURT_TOP` best active registry firms outside Jinan in it."""
+
+
 def tally_statements() -> list[tuple[str, list[dict[str, Any]]]]:
     """The staged statements that re-tally every segment and chain (one dummy row each: the
     bulk path runs a statement only with rows)."""
-    return [(TALLY_SEGMENTS, [{"one": 1}]), (TALLY_CHAINS, [{"one": 1}])]
+    return [(TALLY_SEGMENTS, [{"one": 1}]), (TALLY_CHAINS, [{"one": 1}]),
+            (TALLY_COURT, [{"one": 1}])]

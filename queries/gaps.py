@@ -163,13 +163,37 @@ _TALLY = (
     "ds[i] IN $scope THEN {x}.registry_count_firms[i] ELSE 0 END)"
 )
 
+_TALLY_SUM = (
+    "reduce(n = {zero}, i IN range(0, size(ds) - 1) | n + CASE WHEN $scope IS NULL OR "
+    "ds[i] IN $scope THEN s.{prop}[i] ELSE {zero} END)"
+)
+
 GAP_SEGMENT_TALLIES = (
     "MATCH (s:Segment) WHERE s.chain_id IN $chains "
     "WITH s, coalesce(s.registry_count_districts, []) AS ds "
-    f"RETURN s.id AS segment, 'registry' AS basis, {_TALLY.format(x='s')} AS firms"
+    f"RETURN s.id AS segment, 'registry' AS basis, {_TALLY.format(x='s')} AS firms, "
+    f"{_TALLY_SUM.format(zero='0.0', prop='registry_count_capital_wan')} AS capital_wan, "
+    "reduce(n = -1.0, i IN range(0, size(ds) - 1) | CASE WHEN ($scope IS NULL OR "
+    "ds[i] IN $scope) AND s.registry_count_max_capital_wan[i] > n "
+    "THEN s.registry_count_max_capital_wan[i] ELSE n END) AS max_capital_wan, "
+    f"{_TALLY_SUM.format(zero='0', prop='registry_count_insured')} AS insured"
 )
 """How many active local registry firms sit in each segment of these chains (in the scope's
-districts)? Read from the import's tallies (:mod:`chainatlas.graph.tallies`), not the firms."""
+districts), with their summed and largest registered capital (万元, ``-1.0``: none known) and
+summed insured staff? Read from the import's tallies (:mod:`chainatlas.graph.tallies`), not the
+firms."""
+
+GAP_REGISTRY_CANDIDATES = (
+    "MATCH (s:Segment) WHERE s.chain_id IN $chains "
+    "UNWIND coalesce(s.registry_court_ids, []) AS cid "
+    "MATCH (e:Node {id: cid})-[r:IN_SEGMENT]->(s) "
+    "RETURN s.id AS segment, e.id AS id, e.name AS name, e.name_en AS name_en, "
+    "e.local AS local, e.province AS province, e.city AS city, e.county AS county, "
+    "e.capital_wan AS capital_wan, e.insured AS insured, r.basis_note AS rule, "
+    "e.registry_source AS provenance"
+)
+"""The registry firms outside Jinan that the import ranked best in each segment of these chains
+(``registry_court_ids``, :mod:`chainatlas.graph.tallies`): a few per segment, by id."""
 
 GAP_CHAIN_FIRMS = (
     "MATCH (a:Node) WHERE a.basis IN $doc_bases "
@@ -309,6 +333,13 @@ class Counts(BaseModel):
     support: int = 0
     statements: int = 0
     others: int = Field(0, description="firms outside the scope (外地)")
+    registry_capital_wan: float | None = Field(
+        None, description="summed registered capital (万元) of the registry firms counted "
+        "(active, local, in scope); null without registry firms")
+    registry_max_capital_wan: float | None = Field(
+        None, description="the largest registered capital among them (万元), null if none known")
+    registry_insured: int | None = Field(
+        None, description="their summed insured staff (参保人数)")
 
 
 class Candidate(BaseModel):
@@ -506,6 +537,56 @@ def explain(status: str, n: int, st: Statement | None = None, *, leaders: int = 
             f"No data: the graph holds no local firm and no statement (not a gap{ref_en}{sup_en})")
 
 
+REGISTRY_WEAK_STAFF = 100
+"""A segment known from registry firms only is weak when their insured staff sum to fewer than
+this many people …"""
+REGISTRY_WEAK_CAPITAL = 5000.0
+"""… and none of them has a registered capital of this many 万元 (5000万元) or more."""
+
+
+def registry_small(size: dict[str, Any]) -> bool:
+    """Are a segment's registry firms all small (see :data:`REGISTRY_WEAK_STAFF`)? Without any
+    size figure (no capital, no staff known) nothing is judged.
+
+    >>> registry_small({"insured": 12, "max_capital_wan": 300.0})
+    True
+    >>> registry_small({"insured": 12, "max_capital_wan": 8000.0})
+    False
+    >>> registry_small({"insured": 0, "max_capital_wan": -1.0})
+    False
+    """
+    staff = int(size.get("insured") or 0)
+    top = float(size.get("max_capital_wan") if size.get("max_capital_wan") is not None else -1)
+    if staff <= 0 and top < 0:
+        return False
+    return staff < REGISTRY_WEAK_STAFF and top < REGISTRY_WEAK_CAPITAL
+
+
+def explain_registry_small(n: int, size: dict[str, Any]) -> tuple[str, str]:
+    """Why a segment known only from the registry is weak.
+
+    >>> explain_registry_small(2, {"insured": 12, "max_capital_wan": 300.0})[0]
+    '弱链：企业登记数据显示本地仅有小微企业2家（合计参保12人，最大注册资本300万元），无文件表述'
+    """
+    staff = int(size.get("insured") or 0)
+    top = float(size.get("max_capital_wan") if size.get("max_capital_wan") is not None else -1)
+    cap_zh = f"最大注册资本{top:g}万元" if top >= 0 else "注册资本不详"
+    cap_en = f"largest registered capital {top:g} 万元" if top >= 0 else "capital unknown"
+    return (f"弱链：企业登记数据显示本地仅有小微企业{n}家（合计参保{staff}人，{cap_zh}），"
+            "无文件表述",
+            f"Weak: registry data shows only {n} small local firm(s) ({staff} insured staff in "
+            f"all, {cap_en}); no document statement")
+
+
+def _size_counts(size: dict[str, Any] | None) -> dict[str, Any]:
+    if not size:
+        return {}
+    top = size.get("max_capital_wan")
+    return {"registry_capital_wan": round(float(size.get("capital_wan") or 0.0), 4),
+            "registry_max_capital_wan": float(top) if top is not None and top >= 0 else None,
+            "registry_insured": int(size.get("insured") or 0)}
+
+
 def coverage_note(firms: int, documented: list[DocumentedCount]) -> tuple[str, str]:
     """The coverage sentence shown next to every gap view.
 
@@ -628,6 +709,7 @@ def gap_report(store: GraphStore, chain_id: str, *, district: str | None = None,
                     k: v for k, v in basis_of(r["link"]).items() if k != "reference"}))
 
     counts_of: dict[str, dict[str, int]] = defaultdict(dict)
+    size_of: dict[str, dict[str, Any]] = {}
     count_params = {"chains": chains, "scope": sorted(scope) if scope else None,
                     "doc_bases": DOC_BASES}
     for cypher in (GAP_SEGMENT_COUNTS, GAP_SEGMENT_TALLIES):
@@ -635,6 +717,8 @@ def gap_report(store: GraphStore, chain_id: str, *, district: str | None = None,
             if int(r["firms"] or 0):
                 by = counts_of[r["segment"]]
                 by[r["basis"]] = by.get(r["basis"], 0) + int(r["firms"])
+                if r["basis"] == "registry":
+                    size_of[r["segment"]] = r
 
     # -- 2. chain-level actors, and those whose own name or tags place them in a segment ---
     chain_level: dict[str, dict[str, Evidence]] = defaultdict(dict)
@@ -680,6 +764,11 @@ def gap_report(store: GraphStore, chain_id: str, *, district: str | None = None,
     # -- candidates ----------------------------------------------------------------------------
     cands = _candidates(store, chains, seg_props, local_of, other_of, scope, is_local,
                         timeout_ms)
+    reg_rank: dict[str, dict[str, int]] = defaultdict(dict)
+    for sid, found in _registry_candidates(store, chains, seg_props, timeout_ms).items():
+        known = {c.id for c in cands[sid]}
+        cands[sid] = [*cands[sid], *(c for c in found if c.id not in known)]
+        reg_rank[sid] = {c.id: i for i, c in enumerate(found)}
 
     # -- assemble segments -----------------------------------------------------------------------
     segments: list[SegmentGap] = []
@@ -696,13 +785,23 @@ def gap_report(store: GraphStore, chain_id: str, *, district: str | None = None,
         leaders = sum(1 for e in ev if e.leader)
         zh, en = explain(status, n, st, leaders=leaders, support=len(support),
                          basis=p.get("basis") or "stated")
-        clist = sorted(cands[sid], key=lambda c: (-c.score, c.id))
+        size = size_of.get(sid)
+        if st is None and status == "covered" and set(by_basis) == {"registry"} and size \
+                and registry_small(size):
+            status = "weak"
+            zh, en = explain_registry_small(n, size)
+        # documents' candidates (quoted) before the registry's at the same score; the
+        # registry's in the import's size order
+        rank = reg_rank[sid]
+        clist = sorted(cands[sid], key=lambda c: (-c.score, BASIS_STRENGTH.get(c.basis, 9),
+                                                  rank.get(c.id, -1), c.id))
         segments.append(SegmentGap(
             id=sid, chain=seg_chain[sid], name=p.get("name") or sid, name_en=p.get("name_en"),
             stage=p.get("stage"), order=p.get("order"), status=status,
             status_zh=STATUS_ZH[status], explanation=zh, explanation_en=en,
             counts=Counts(firms=n, by_basis=by_basis, leaders=leaders, support=len(support),
-                          statements=len(statements_of[sid]), others=len(other_of[sid])),
+                          statements=len(statements_of[sid]), others=len(other_of[sid]),
+                          **_size_counts(size)),
             evidence=ev, statements=statements_of[sid],
             others=sorted(other_of[sid].values(), key=lambda e: e.id),
             candidates=clist[:candidates_per_segment], support=support,
@@ -876,6 +975,39 @@ def _candidates(store: GraphStore, chains: list[str], seg_props: dict[str, dict[
                 id=cid, name=c["name"], name_en=c["name_en"], local=c["local"],
                 mark=OUTSIDE_ZH if c["local"] is False else None, location=c["location"],
                 districts=sorted(c["districts"]), score=score, basis=basis, reasons=reasons))
+    return out
+
+
+def _registry_candidates(store: GraphStore, chains: list[str],
+                         seg_props: dict[str, dict[str, Any]],
+                         timeout_ms: int | None) -> dict[str, list[Candidate]]:
+    """Registry firms outside Jinan to court, per segment, largest first (the import ranks and
+    keeps them, :mod:`chainatlas.graph.tallies`). Their one reason is the classification rule
+    that placed them (basis ``rule``, no quote: the registry row is their provenance)."""
+    out: dict[str, list[Candidate]] = defaultdict(list)
+    rows = store.read(GAP_REGISTRY_CANDIDATES, {"chains": chains}, timeout_ms=timeout_ms)
+    for sid in seg_props:
+        order = {cid: i for i, cid in enumerate(seg_props[sid].get("registry_court_ids") or [])}
+        mine = sorted((r for r in rows if r["segment"] == sid),
+                      key=lambda r: order.get(r["id"], len(order)))
+        for r in mine:
+            seg = seg_props[sid].get("name") or sid
+            where = "".join(dict.fromkeys(x for x in (r["province"], r["city"], r["county"]) if x))
+            size_zh = "".join([f"，注册资本{r['capital_wan']:g}万元" if r["capital_wan"] else "",
+                               f"，参保{r['insured']}人" if r["insured"] else ""])
+            size_en = "".join([f", capital {r['capital_wan']:g} 万元" if r["capital_wan"] else "",
+                               f", {r['insured']} insured staff" if r["insured"] else ""])
+            rule = r["rule"] or "规则 rule"
+            reason = Reason(
+                kind="same_segment", via=sid, via_name=seg, weight=WEIGHTS["same_segment"],
+                basis="rule",
+                text=f"企业登记：按{rule}归入“{seg}”环节，位于{where or '济南以外'}{size_zh}",
+                text_en=f"Registry: placed in segment {seg} by {rule}, located in "
+                f"{where or 'outside Jinan'}{size_en}")
+            out[sid].append(Candidate(
+                id=r["id"], name=r["name"] or r["id"], name_en=r["name_en"], local=False,
+                mark=OUTSIDE_ZH, location=where or None, score=WEIGHTS["same_segment"],
+                basis="rule", reasons=[reason]))
     return out
 
 

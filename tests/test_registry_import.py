@@ -463,3 +463,42 @@ def test_search_finds_registry_firms_by_index_lookups(store: Any, links: Path,
     top = search(store, "济南测试芯片0").items[0]
     assert (top.id, top.basis) == (firm, "registry")
     assert search(store, "比亚迪").items[0].id == "byd"  # document nodes as before
+
+
+def test_gap_view_sizes_registry_candidates_and_small_firms(store: Any, links: Path,
+                                                            tmp_path: Path) -> None:
+    """Issue 14, part 6, in the gap report itself: registry sizes per segment, registry firms
+    outside Jinan as candidates to court (with the rule that placed them), and a segment known
+    only from a few small registry firms is weak (with the figures), not covered."""
+    from chainatlas.queries.gaps import gap_report
+
+    before = {s.id: s for s in gap_report(store, "modern-medicine").segments}
+    assert before["medicine-raw-materials"].status == "unknown"
+    base = {h: None for h in HEADERS}
+    tiny = [{**base, "企业名称": f"济南测试原料药{i}有限公司",
+             "统一社会信用代码": code(f"91370100000005{i:02d}X"), "登记状态": "存续",
+             "注册资本": "50万元", "所属城市": "济南市", "所属区县": "历下区",
+             "行业代码": "C2710", "参保人数": "6"} for i in range(2)]
+    df = pl.concat([special_rows(), pl.DataFrame(tiny, schema={h: pl.String for h in HEADERS})])
+    run(write_frame(df, tmp_path / "r.csv"), store, links)
+
+    ic = {s.id: s for s in gap_report(store, "integrated-circuits").segments}
+    made = ic["ic-manufacturing"].counts
+    assert made.by_basis.get("registry") == 2
+    assert made.registry_capital_wan == pytest.approx(2000.0)
+    assert made.registry_max_capital_wan == pytest.approx(1000.0)
+    assert made.registry_insured == 240
+    design = ic["ic-design"]
+    reg = [c for c in design.candidates if c.basis == "rule"]
+    assert [c.name for c in reg] == ["苏州测试设计股份有限公司"]
+    assert reg[0].mark == "外地" and reg[0].local is False
+    assert "行业代码 6520" in reg[0].reasons[0].text and "苏州" in reg[0].reasons[0].text
+    # the document's own candidates (quoted) stay first
+    doc = [c for c in design.candidates if c.basis != "rule"]
+    assert design.candidates[:len(doc)] == doc
+
+    med = {s.id: s for s in gap_report(store, "modern-medicine").segments}
+    raw = med["medicine-raw-materials"]
+    assert raw.status == "weak", raw.explanation
+    assert "小微企业2家" in raw.explanation and "参保12人" in raw.explanation
+    assert raw.counts.registry_insured == 12
