@@ -13,6 +13,7 @@ from fastapi_offline import FastAPIOffline
 
 from chainatlas import __version__
 from chainatlas.api import problems
+from chainatlas.api.docs_zh import bilingual
 from chainatlas.api.pagination import reject_unknown_params
 from chainatlas.api.render import RenderGate
 from chainatlas.api.routes import ROUTERS
@@ -70,7 +71,7 @@ def _constrain_schema(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema
-        schema = original()
+        schema = bilingual(original())
         for path in schema.get("paths", {}).values():
             for op in path.values():
                 for param in op.get("parameters", []) if isinstance(op, dict) else []:
