@@ -16,7 +16,9 @@ properties (both stores store homogeneous lists; neither stores maps):
   **outside Jinan** placed in the segment, best first (the gap report's registry candidates to
   court: reading them is O(COURT_TOP), never a walk over the segment's firms). Their score is
   :func:`chainatlas.queries.registry_counts.candidate_score`: log capital + log insured staff,
-  +1 when an industry code (not a scope keyword) placed the firm.
+  +1 when an industry code (not a scope keyword) placed the firm;
+* ``registry_top_ids`` (segments only) — likewise the largest active **local** registry firms
+  (the maps and the explorer name these and count the rest).
 
 Readers (``queries/registry_counts.py``, ``queries/gaps.py``) add these to what they count of
 the document graph's firms (a few hundred, found through the ``Node.basis`` index). Registry
@@ -24,8 +26,8 @@ firms change only through an import, and an import always re-tallies; a load
 (``store.replace``, :func:`chainatlas.graph.cypher.write_plan`) of a graph holding registry
 firms tallies them the same way, and one without any leaves no tallies (nothing to count).
 
->>> [c.split(" SET ")[1].split(" = ")[0] for c, _ in tally_statements()]
-['s.registry_count_districts', 'c.registry_count_districts', 's.registry_court_ids']
+>>> [c.split(" SET ")[1].split(" = ")[0] for c, _ in tally_statements()][2:]
+['s.registry_court_ids', 's.registry_top_ids']
 >>> tally_statements()[0][1]
 [{'one': 1}]
 """
@@ -71,24 +73,35 @@ TALLY_CHAINS = (
 
 
 COURT_TOP = 20
-"""How many registry candidates to court each segment keeps (the gap report shows ≤ 10)."""
+"""How many registry firms each segment keeps named, per list (the gap report shows ≤ 10
+candidates, a map column ≤ 14 actors)."""
 
-TALLY_COURT = (
-    "UNWIND $rows AS row MATCH (s:Segment) "
-    "OPTIONAL MATCH (e:Enterprise)-[r:IN_SEGMENT]->(s) "
-    "WHERE e.basis = 'registry' AND e.local = false AND coalesce(e.active, true) = true "
-    "WITH s, e, CASE WHEN e IS NULL THEN NULL ELSE "
-    "log10(1.0 + coalesce(e.capital_wan, 0.0)) + log10(1.0 + coalesce(e.insured, 0)) + "
-    "CASE WHEN coalesce(r.basis_note, '') STARTS WITH '行业代码' THEN 1.0 ELSE 0.0 END END "
-    "AS score ORDER BY score DESC, e.id "
-    "WITH s, collect(e.id) AS ids "
-    f"SET s.registry_court_ids = ids[0..{COURT_TOP}]"
-)
+def _top_statement(prop: str, where: str) -> str:
+    """Per segment, the ids of the :data:`COURT_TOP` largest active registry firms matching
+    ``where`` (on ``e``), best first, into the segment's list property ``prop``."""
+    return (
+        "UNWIND $rows AS row MATCH (s:Segment) "
+        "OPTIONAL MATCH (e:Enterprise)-[r:IN_SEGMENT]->(s) "
+        f"WHERE e.basis = 'registry' AND coalesce(e.active, true) = true AND {where} "
+        "WITH s, e, CASE WHEN e IS NULL THEN NULL ELSE "
+        "log10(1.0 + coalesce(e.capital_wan, 0.0)) + log10(1.0 + coalesce(e.insured, 0)) + "
+        "CASE WHEN coalesce(r.basis_note, '') STARTS WITH '行业代码' THEN 1.0 ELSE 0.0 END END "
+        "AS score ORDER BY score DESC, e.id "
+        "WITH s, collect(e.id) AS ids "
+        f"SET s.{prop} = ids[0..{COURT_TOP}]"
+    )
+
+
+TALLY_COURT = _top_statement("registry_court_ids", "e.local = false")
 """Per segment: the :data:`COURT_TOP` best active registry firms outside Jinan in it."""
+
+TALLY_TOP_LOCAL = _top_statement("registry_top_ids", "coalesce(e.local, true) = true")
+"""Per segment: the :data:`COURT_TOP` largest active local registry firms in it (the maps and
+the explorer name these, and count the rest)."""
 
 
 def tally_statements() -> list[tuple[str, list[dict[str, Any]]]]:
     """The staged statements that re-tally every segment and chain (one dummy row each: the
     bulk path runs a statement only with rows)."""
     return [(TALLY_SEGMENTS, [{"one": 1}]), (TALLY_CHAINS, [{"one": 1}]),
-            (TALLY_COURT, [{"one": 1}])]
+            (TALLY_COURT, [{"one": 1}]), (TALLY_TOP_LOCAL, [{"one": 1}])]

@@ -8,7 +8,7 @@ is used. Every query is valid on FalkorDB and Neo4j and returns projections, nev
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from chainatlas.graph.model import STAGES, sources_of
@@ -74,6 +74,8 @@ class Actor:
     sources: list[dict[str, str]] = field(default_factory=list)
     local: bool | None = None  # False: a firm outside Jinan (外地)
     basis: str = "stated"  # how its place here is known (inferred / rule marked on maps)
+    registry: int = 0  # 1 + its rank among the segment's largest registry firms; 0: documents
+    rule: str | None = None  # for a registry firm: the classification rule that placed it
 
 
 @dataclass
@@ -95,6 +97,8 @@ class SegmentInfo:
     status_zh: str = ""
     reason_en: str = ""
     firms: int = 0  # distinct local firms counted (queries.gaps)
+    registry_firms: int = 0  # of which registry firms (counted by the import's tallies)
+    registry_more: int = 0  # registry firms counted but not among ``actors`` (``+N`` on maps)
     evidence: list[dict[str, str]] = field(default_factory=list)  # statement quotes
 
 
@@ -195,10 +199,25 @@ SEGMENT_FLOWS = (
 )
 SEGMENT_ACTORS = (
     "MATCH (a:Node)-[r:IN_SEGMENT|SERVES]->(s:Segment) WHERE s.id IN $ids "
+    "AND coalesce(a.basis, 'stated') <> 'registry' "
     "RETURN s.id AS segment, a.id AS id, a.kind AS kind, a.name AS name, "
     "a.name_en AS name_en, r.role AS role, type(r) AS rel, a.source_docs AS source_docs, "
     "a.source_quotes AS source_quotes, a.local AS local, r.basis AS basis ORDER BY a.id"
 )
+"""The document graph's actors of these segments (registry firms are counted, and the largest
+named, by :data:`SEGMENT_REGISTRY_TOP`: a segment holds up to 100k of them)."""
+SEGMENT_REGISTRY_TOP = (
+    "MATCH (s:Segment) WHERE s.id IN $ids "
+    "WITH s, coalesce(s.registry_top_ids, []) AS top "
+    "UNWIND range(0, size(top) - 1) AS i WITH s, i, top[i] AS aid "
+    "MATCH (a:Node {id: aid})-[r:IN_SEGMENT]->(s) "
+    "RETURN s.id AS segment, a.id AS id, a.kind AS kind, a.name AS name, "
+    "a.name_en AS name_en, r.role AS role, type(r) AS rel, a.source_docs AS source_docs, "
+    "a.source_quotes AS source_quotes, a.local AS local, r.basis AS basis, "
+    "r.basis_note AS rule, a.capital_wan AS capital_wan, a.insured AS insured, i AS rank"
+)
+"""The largest active local registry firms of these segments, as the import ranked them
+(``registry_top_ids``, :mod:`chainatlas.graph.tallies`)."""
 CHAIN_ACTORS = (
     "MATCH (a:Node)-[r:IN_CHAIN|SERVES|OVERSEES]->(c:Chain {id: $id}) "
     "RETURN a.id AS id, a.kind AS kind, a.name AS name, a.name_en AS name_en, "
@@ -216,9 +235,11 @@ def _actor(r: dict[str, Any]) -> Actor:
                  sources=sources_of(r), local=r.get("local"), basis=r.get("basis") or "stated")
 
 
-def actor_rank(a: Actor) -> tuple[int, int, str]:
-    """Leaders first, then enterprises, projects, platforms …, then by id."""
-    return (0 if a.role == "leader" else 1, _KIND_RANK.get(a.kind, 9), a.id)
+def actor_rank(a: Actor) -> tuple[int, int, int, int, str]:
+    """Leaders first, then the documents' enterprises, projects, platforms …, then the largest
+    registry firms (in the import's order), then by id."""
+    return (0 if a.role == "leader" else 1, 1 if a.registry else 0, _KIND_RANK.get(a.kind, 9),
+            a.registry, a.id)
 
 
 def _apply_gaps(store: GraphStore, chain_id: str, segments: list[SegmentInfo],
@@ -235,6 +256,9 @@ def _apply_gaps(store: GraphStore, chain_id: str, segments: list[SegmentInfo],
         seg.reason = row.explanation
         seg.reason_en = row.explanation_en
         seg.firms = row.counts.firms
+        seg.registry_firms = int(row.counts.by_basis.get("registry", 0))
+        named = sum(1 for a in seg.actors if a.registry and a.local is not False)
+        seg.registry_more = max(0, seg.registry_firms - named)
         seg.basis, seg.reference = row.basis, row.reference
         seg.candidates = [c.model_dump() for c in row.candidates]
         seg.evidence = [{"doc": src.doc, "quote": src.quote, "says": st.says,
@@ -280,6 +304,10 @@ def chain_map(store: GraphStore, key: str) -> ChainMap:
     for r in store.read(SEGMENT_ACTORS, {"ids": ids}) if ids else []:
         if all(a.id != r["id"] for a in by_seg[r["segment"]]):
             by_seg[r["segment"]].append(_actor(r))
+    for r in store.read(SEGMENT_REGISTRY_TOP, {"ids": ids}) if ids else []:
+        if all(a.id != r["id"] for a in by_seg[r["segment"]]):
+            by_seg[r["segment"]].append(replace(_actor(r), registry=int(r["rank"]) + 1,
+                                                 rule=r.get("rule")))
     for s in segments:
         s.actors = sorted(by_seg.get(s.id, []), key=actor_rank)
     subchains = [dict(c) for c in children]

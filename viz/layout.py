@@ -163,7 +163,8 @@ def chain_layout(cm: ChainMap, max_rows: int = MAX_ROWS) -> ChainLayout:
         shown = seg.actors[:max_rows] if len(seg.actors) <= max_rows else seg.actors[:max_rows - 1]
         slots = [ActorSlot(a.id, seg.id, x + 22, top + HEADER_H + 12 + ROW_H * (k + 0.5))
                  for k, a in enumerate(shown)]
-        columns.append(SegmentColumn(seg.id, box, header, slots, len(seg.actors) - len(shown)))
+        columns.append(SegmentColumn(seg.id, box, header, slots,
+                                     len(seg.actors) - len(shown) + seg.registry_more))
     idx = {c.segment_id: i for i, c in enumerate(columns)}
     bands: list[StageBand] = []
     for col, seg in zip(columns, cm.segments, strict=True):

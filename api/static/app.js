@@ -351,6 +351,11 @@
         s.actors.filter(function (a) { return a.local !== false && (a.kind === "enterprise" || a.kind === "project"); })
           .forEach(function (a, i) { if (i) { actors.appendChild(document.createTextNode("、")); } actors.appendChild(link(a));
             if (a.basis === "inferred" || a.basis === "rule") { actors.appendChild(basisTag(a.basis)); } });
+        if (s.registry_more) {
+          actors.appendChild(el("div", { className: "registry-more" }, [el("small", {
+            text: "另有登记企业 " + s.registry_more + " 家（按行业规则归入，已计数） · +" + s.registry_more +
+              " registry firms (placed by rule, counted)" })]));
+        }
         var cands = el("td");
         (s.candidates || []).forEach(function (a, i) { if (i) { cands.appendChild(document.createTextNode("、")); } cands.appendChild(link(Object.assign({ kind: "enterprise" }, a)));
           if (a.local === false) { cands.appendChild(el("span", { className: "outside", text: "外地" })); } });
