@@ -502,3 +502,29 @@ def test_gap_view_sizes_registry_candidates_and_small_firms(store: Any, links: P
     assert raw.status == "weak", raw.explanation
     assert "小微企业2家" in raw.explanation and "参保12人" in raw.explanation
     assert raw.counts.registry_insured == 12
+
+
+def test_chain_map_names_the_largest_registry_firms_and_counts_the_rest(
+        store: Any, links: Path, tmp_path: Path) -> None:
+    """A map column draws the documents' actors first, then the largest local registry firms
+    the import ranked (never a walk over the segment's firms), and counts the others."""
+    from chainatlas.graph.tallies import COURT_TOP
+    from chainatlas.viz.data import chain_map
+
+    base = {h: None for h in HEADERS}
+    many = [{**base, "企业名称": f"济南测试晶圆{i}有限公司",
+             "统一社会信用代码": code(f"9137010000001{i:03d}X"), "登记状态": "存续",
+             "注册资本": f"{100 + i}万元", "所属城市": "济南市", "所属区县": "历下区",
+             "行业代码": "C3973", "参保人数": "10"} for i in range(COURT_TOP + 5)]
+    df = pl.concat([special_rows(), pl.DataFrame(many, schema={h: pl.String for h in HEADERS})])
+    run(write_frame(df, tmp_path / "r.csv"), store, links)
+    seg = {s.id: s for s in chain_map(store, "integrated-circuits").segments}["ic-manufacturing"]
+    reg = [a for a in seg.actors if a.registry]
+    assert len(reg) == COURT_TOP
+    assert seg.registry_firms == COURT_TOP + 5 + 2
+    assert seg.registry_more == 7
+    # documents' actors first; registry firms by size: the two 1000万 firms, then 124万 …
+    assert all(not a.registry for a in seg.actors[:len(seg.actors) - len(reg)])
+    assert [a.name for a in reg[:3]] == ["济南测试芯片0有限公司", "济南测试芯片1有限公司",
+                                         f"济南测试晶圆{COURT_TOP + 4}有限公司"]
+    assert reg[0].rule == "行业代码 3973 集成电路制造"
