@@ -362,6 +362,47 @@ def test_related_caps_registry_firms_but_keeps_document_firms(store: Any, links:
     assert result is not None and len(result.items) == 5 and result.total >= related.CAP
 
 
+DOC_FIRMS_WALK = {  # the walk over every firm that the doc_firm_ids lists replace
+    "Segment": "MATCH (x:Segment) OPTIONAL MATCH (o:Enterprise)-[:IN_SEGMENT]->(x) ",
+    "Chain": "MATCH (x:Chain) "
+             "OPTIONAL MATCH (o:Enterprise)-[:IN_SEGMENT]->(:Segment)-[:SEGMENT_OF]->(x) ",
+    "District": "MATCH (x:District) OPTIONAL MATCH (o:Enterprise)-[:LOCATED_IN]->(x) ",
+}
+
+
+def doc_firm_lists(store: Any) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Each place's stored ``doc_firm_ids`` and the same computed by walking all its firms."""
+    stored, walked = {}, {}
+    for label, walk in DOC_FIRMS_WALK.items():
+        for r in store.read(f"MATCH (x:{label}) RETURN x.id AS id, x.doc_firm_ids AS ids"):
+            stored[r["id"]] = sorted(r["ids"] or [])
+        for r in store.read(walk + "WITH x, o WHERE coalesce(o.basis, '') <> 'registry' "
+                            "RETURN x.id AS id, collect(DISTINCT o.id) AS ids"):
+            walked[r["id"]] = sorted(r["ids"])
+    return stored, {k: walked.get(k, []) for k in stored}
+
+
+def test_doc_firm_lists_follow_every_load_and_import(store: Any, links: Path,
+                                                     tmp_path: Path) -> None:
+    """Every segment, chain and district lists its document firms (never registry firms) after
+    the seed load and after each import — one that places a document firm (中国重汽, merged by
+    its code, 行业代码 3611) in a segment by rule, and one that marks it inactive."""
+    stored, walked = doc_firm_lists(store)
+    assert stored == walked and "byd" in stored["automobile-passenger-vehicles"]
+    assert "byd" in stored["automobile"]
+    before = {k for k, v in stored.items() if "sinotruk" in v}
+    run(write_frame(extract(), tmp_path / "a.parquet"), store, links)
+    stored, walked = doc_firm_lists(store)
+    assert stored == walked
+    assert {k for k, v in stored.items() if "sinotruk" in v} > before  # placed by rule
+    registry = {r["id"] for r in store.read(
+        "MATCH (e:Enterprise {basis: 'registry'}) RETURN e.id AS id")}
+    assert registry and not registry & {i for v in stored.values() for i in v}
+    df = extract().with_columns(pl.lit("注销").alias("登记状态"))
+    run(write_frame(df, tmp_path / "b.parquet"), store, links)
+    assert doc_firm_lists(store)[0] == stored  # same places, the lists rewritten identically
+
+
 def test_gap_report_counts_imported_firms_with_their_basis(store: Any, links: Path,
                                                           tmp_path: Path) -> None:
     """Issue 14 done-when: the 集成电路 gap report counts the imported 集成电路制造 firms (basis
