@@ -3,7 +3,9 @@ enterprises of the document graph (every basis but ``registry``) that it holds, 
 enterprises (:mod:`chainatlas.queries.related`) finds the few document firms of a crowded place
 without walking its (up to ~50k) registry firms.
 
-Property ``doc_firm_ids`` (a list of strings; absent when there are none):
+Property ``doc_firm_ids`` (a list of strings, ``[]`` when there are none; absent only in a store
+written before these lists existed — related enterprises then walks that place's firms, as
+before, until the next load or import):
 
 * on a ``Segment`` — non-registry enterprises with ``IN_SEGMENT`` to it;
 * on a ``Chain`` — non-registry enterprises with ``IN_SEGMENT`` to one of its segments
@@ -13,9 +15,9 @@ Property ``doc_firm_ids`` (a list of strings; absent when there are none):
 Every load (:func:`chainatlas.graph.cypher.write_plan`, both stores) and every registry import
 (``loaders/registry.py``, which can place document firms by rule) appends
 :func:`doc_firm_statements` to its writes, inside the same atomic swap / transaction, so the
-lists always describe the graph readers see. Each statement first removes the property, then
-sets it from the document side: the ``Node.basis`` index gives the few hundred document nodes,
-so it costs about a millisecond at 1M registry firms.
+lists always describe the graph readers see. Each statement first empties every list, then
+sets the non-empty ones from the document side: the ``Node.basis`` index gives the few hundred
+document nodes, so it costs milliseconds at 1M registry firms.
 
 >>> [c.split(" SET ")[-1].split(" = ")[0] for c, _ in doc_firm_statements()]
 ['s.doc_firm_ids', 'c.doc_firm_ids', 'd.doc_firm_ids']
@@ -36,21 +38,21 @@ _DOC = ("MATCH (o:Node) WHERE o.basis IN [" + ", ".join(f"'{b}'" for b in DOC_BA
         "AND o:Enterprise ")
 
 DOC_FIRMS_SEGMENTS = (
-    "UNWIND $rows AS row MATCH (s:Segment) REMOVE s.doc_firm_ids WITH count(*) AS cleared "
+    "UNWIND $rows AS row MATCH (s:Segment) SET s.doc_firm_ids = [] WITH count(*) AS cleared "
     f"{_DOC}MATCH (o)-[:IN_SEGMENT]->(s:Segment) "
     "WITH s, collect(DISTINCT o.id) AS ids SET s.doc_firm_ids = ids"
 )
 """Per segment: its document firms."""
 
 DOC_FIRMS_CHAINS = (
-    "UNWIND $rows AS row MATCH (c:Chain) REMOVE c.doc_firm_ids WITH count(*) AS cleared "
+    "UNWIND $rows AS row MATCH (c:Chain) SET c.doc_firm_ids = [] WITH count(*) AS cleared "
     f"{_DOC}MATCH (o)-[:IN_SEGMENT]->(:Segment)-[:SEGMENT_OF]->(c:Chain) "
     "WITH c, collect(DISTINCT o.id) AS ids SET c.doc_firm_ids = ids"
 )
 """Per chain: the document firms of its segments."""
 
 DOC_FIRMS_DISTRICTS = (
-    "UNWIND $rows AS row MATCH (d:District) REMOVE d.doc_firm_ids WITH count(*) AS cleared "
+    "UNWIND $rows AS row MATCH (d:District) SET d.doc_firm_ids = [] WITH count(*) AS cleared "
     f"{_DOC}MATCH (o)-[:LOCATED_IN]->(d:District) "
     "WITH d, collect(DISTINCT o.id) AS ids SET d.doc_firm_ids = ids"
 )

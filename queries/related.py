@@ -82,7 +82,8 @@ def _branch(kind: str, match: str, via: str = "v", rels: tuple[str, ...] = ("r1"
     """One reason's branch; a capped one is split in two: document firms (all of them) and
     registry firms (at most ``$cap``, no sort, so the store stops early). ``docs_match`` finds
     the document firms from the via node's ``doc_firm_ids`` list
-    (:mod:`chainatlas.graph.doc_firms`) instead of walking all its firms with ``match``.
+    (:mod:`chainatlas.graph.doc_firms`) instead of walking all its firms with ``match``; a via
+    node without the list (a store written before the lists existed) is still walked.
 
     >>> print(_branch("partner", "MATCH (e)-[r1]-(o) WITH e, r1, o, o AS v", rels=("r1",),
     ...               capped=False))  # doctest: +NORMALIZE_WHITESPACE
@@ -98,8 +99,12 @@ def _branch(kind: str, match: str, via: str = "v", rels: tuple[str, ...] = ("r1"
     if not capped:
         return f"{match} {ret}"
     keep = ", ".join((*rels, via, "o"))
-    return (f"{docs_match or match} AND coalesce(o.basis, '') <> $registry {ret} UNION ALL "
-            f"{match} AND o.basis = $registry WITH {keep}{_CAP} {ret}")
+    docs_half = f"{match} AND coalesce(o.basis, '') <> $registry {ret}"
+    if docs_match:  # from the list; walking only a place without one (a store written before)
+        docs_half = (f"{docs_match} AND coalesce(o.basis, '') <> $registry {ret} UNION ALL "
+                     f"{match} AND {via}.doc_firm_ids IS NULL "
+                     f"AND coalesce(o.basis, '') <> $registry {ret}")
+    return f"{docs_half} UNION ALL {match} AND o.basis = $registry WITH {keep}{_CAP} {ret}"
 
 
 _CAP = " LIMIT $cap"

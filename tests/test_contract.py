@@ -279,7 +279,7 @@ def test_registry_tallies_and_lookups(contract_store: Any) -> None:
         lists = {r["id"]: r["ids"] for r in s.read(
             "MATCH (x:Node) WHERE x:Segment OR x:Chain OR x:District "
             "RETURN x.id AS id, x.doc_firm_ids AS ids")}
-        assert lists == {"s1": ["doc"], "s2": None, "c": ["doc"], "hi": ["doc"], "jinan": None}
+        assert lists == {"s1": ["doc"], "s2": [], "c": ["doc"], "hi": ["doc"], "jinan": []}
         got = {(r["reason"], r["via"], r["other"], tuple(r["bases"]))
                for r in related.related_rows(s, "doc")}
         assert got == {*(("same_segment", "s1", f"r{i}", ("stated", "rule")) for i in range(5)),

@@ -375,7 +375,8 @@ def doc_firm_lists(store: Any) -> tuple[dict[str, list[str]], dict[str, list[str
     stored, walked = {}, {}
     for label, walk in DOC_FIRMS_WALK.items():
         for r in store.read(f"MATCH (x:{label}) RETURN x.id AS id, x.doc_firm_ids AS ids"):
-            stored[r["id"]] = sorted(r["ids"] or [])
+            assert r["ids"] is not None, f"{label} {r['id']} has no doc_firm_ids"
+            stored[r["id"]] = sorted(r["ids"])
         for r in store.read(walk + "WITH x, o WHERE coalesce(o.basis, '') <> 'registry' "
                             "RETURN x.id AS id, collect(DISTINCT o.id) AS ids"):
             walked[r["id"]] = sorted(r["ids"])
@@ -401,6 +402,18 @@ def test_doc_firm_lists_follow_every_load_and_import(store: Any, links: Path,
     df = extract().with_columns(pl.lit("注销").alias("登记状态"))
     run(write_frame(df, tmp_path / "b.parquet"), store, links)
     assert doc_firm_lists(store)[0] == stored  # same places, the lists rewritten identically
+    # a store written before the lists existed: related walks the places instead, same rows
+    from chainatlas.queries import related
+
+    def rows(firm: str) -> list[str]:
+        return sorted(map(str, related.related_rows(store, firm)))
+
+    with_lists = {f: rows(f) for f in ("byd", "sinotruk")}
+    assert any("'same_segment', 'other': 'geely'" in r for r in with_lists["byd"])
+    assert any("'same_chain', 'other': 'byd'" in r for r in with_lists["sinotruk"])
+    for label in DOC_FIRMS_WALK:
+        store.write(f"MATCH (x:{label}) REMOVE x.doc_firm_ids")
+    assert {f: rows(f) for f in with_lists} == with_lists
 
 
 def test_gap_report_counts_imported_firms_with_their_basis(store: Any, links: Path,
