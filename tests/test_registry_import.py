@@ -358,6 +358,10 @@ def test_related_caps_registry_firms_but_keeps_document_firms(store: Any, links:
     same = [r["other"] for r in rows if r["reason"] == "same_segment"]
     assert docs <= set(same)  # document firms are never capped
     assert len(set(same) - docs) == related.CAP  # registry firms are: n - 1 > CAP exist
+    grouped = store.read(related.RELATED, {"id": firm, "city": "city", "chain_kind": "chain",
+                                           "cap": related.CAP, "registry": "registry"})
+    assert sum(len(r["others"]) for r in grouped) == len(rows)
+    assert len(grouped) < 20 < related.CAP  # a branch's registry firms share one row
     result = related.related_enterprises(store, firm, limit=5)
     assert result is not None and len(result.items) == 5 and result.total >= related.CAP
 
