@@ -3,9 +3,9 @@ enterprises of the document graph (every basis but ``registry``) that it holds, 
 enterprises (:mod:`chainatlas.queries.related`) finds the few document firms of a crowded place
 without walking its (up to ~50k) registry firms.
 
-Property ``doc_firm_ids`` (a list of strings, ``[]`` when there are none; absent only in a store
-written before these lists existed — related enterprises then walks that place's firms, as
-before, until the next load or import):
+Property ``doc_firm_ids`` (the ids sorted, so both stores hold the same list; ``[]`` when there
+are none; absent only in a store written before these lists existed — related enterprises then
+walks that place's firms, as before, until the next load or import):
 
 * on a ``Segment`` — non-registry enterprises with ``IN_SEGMENT`` to it;
 * on a ``Chain`` — non-registry enterprises with ``IN_SEGMENT`` to one of its segments
@@ -40,21 +40,24 @@ _DOC = ("MATCH (o:Node) WHERE o.basis IN [" + ", ".join(f"'{b}'" for b in DOC_BA
 DOC_FIRMS_SEGMENTS = (
     "UNWIND $rows AS row MATCH (s:Segment) SET s.doc_firm_ids = [] WITH count(*) AS cleared "
     f"{_DOC}MATCH (o)-[:IN_SEGMENT]->(s:Segment) "
-    "WITH s, collect(DISTINCT o.id) AS ids SET s.doc_firm_ids = ids"
+    "WITH s, o.id AS oid ORDER BY oid WITH s, collect(DISTINCT oid) AS ids "
+    "SET s.doc_firm_ids = ids"
 )
 """Per segment: its document firms."""
 
 DOC_FIRMS_CHAINS = (
     "UNWIND $rows AS row MATCH (c:Chain) SET c.doc_firm_ids = [] WITH count(*) AS cleared "
     f"{_DOC}MATCH (o)-[:IN_SEGMENT]->(:Segment)-[:SEGMENT_OF]->(c:Chain) "
-    "WITH c, collect(DISTINCT o.id) AS ids SET c.doc_firm_ids = ids"
+    "WITH c, o.id AS oid ORDER BY oid WITH c, collect(DISTINCT oid) AS ids "
+    "SET c.doc_firm_ids = ids"
 )
 """Per chain: the document firms of its segments."""
 
 DOC_FIRMS_DISTRICTS = (
     "UNWIND $rows AS row MATCH (d:District) SET d.doc_firm_ids = [] WITH count(*) AS cleared "
     f"{_DOC}MATCH (o)-[:LOCATED_IN]->(d:District) "
-    "WITH d, collect(DISTINCT o.id) AS ids SET d.doc_firm_ids = ids"
+    "WITH d, o.id AS oid ORDER BY oid WITH d, collect(DISTINCT oid) AS ids "
+    "SET d.doc_firm_ids = ids"
 )
 """Per district: the document firms located in it."""
 

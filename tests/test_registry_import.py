@@ -380,7 +380,8 @@ def doc_firm_lists(store: Any) -> tuple[dict[str, list[str]], dict[str, list[str
     for label, walk in DOC_FIRMS_WALK.items():
         for r in store.read(f"MATCH (x:{label}) RETURN x.id AS id, x.doc_firm_ids AS ids"):
             assert r["ids"] is not None, f"{label} {r['id']} has no doc_firm_ids"
-            stored[r["id"]] = sorted(r["ids"])
+            assert r["ids"] == sorted(r["ids"])  # the same list on both stores
+            stored[r["id"]] = r["ids"]
         for r in store.read(walk + "WITH x, o WHERE coalesce(o.basis, '') <> 'registry' "
                             "RETURN x.id AS id, collect(DISTINCT o.id) AS ids"):
             walked[r["id"]] = sorted(r["ids"])
