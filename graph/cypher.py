@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
+from chainatlas.graph.doc_firms import doc_firm_statements
 from chainatlas.graph.model import ALL_LABELS, BASE_LABEL, REL_TYPES
 from chainatlas.graph.tallies import tally_statements
 
@@ -105,7 +106,9 @@ def write_plan(
     rels: dict[str, list[dict[str, Any]]],
     batch_size: int,
 ) -> list[tuple[str, list[dict[str, Any]]]]:
-    """All ``(cypher, rows)`` writes for a graph: nodes first, then relationships.
+    """All ``(cypher, rows)`` writes for a graph: nodes first, then relationships, then the
+    derived properties (registry tallies when registry firms are loaded; every place's
+    document firms, :mod:`chainatlas.graph.doc_firms`).
 
     >>> plan = write_plan({"Chain": [{"id": "a", "props": {}}]}, {}, 10)
     >>> plan[0][0].startswith("UNWIND $rows AS row MERGE (n:Node:Chain")
@@ -119,4 +122,4 @@ def write_plan(
     if any((n.get("props") or {}).get("basis") == "registry"
            for rows in nodes.values() for n in rows):
         plan += tally_statements()  # registry firms loaded: tally them as an import does
-    return plan
+    return plan + doc_firm_statements()  # each place's document firms (related enterprises)

@@ -551,6 +551,7 @@ def import_registry(path: Path, store: Any | None, *, mapping: Path | None = Non
     import time
 
     from chainatlas.graph import bulk
+    from chainatlas.graph.doc_firms import doc_firm_statements
     from chainatlas.graph.tallies import tally_statements
     from chainatlas.loaders.registry_resolve import EXISTING, Links, resolve
     from chainatlas.loaders.registry_rules import RulesError, classify, load_rules
@@ -614,8 +615,9 @@ def import_registry(path: Path, store: Any | None, *, mapping: Path | None = Non
     stale = ["uscc-" + u.lower() for u, i in res.merged.select("uscc", "id").iter_rows()
              if i in set(changed)]
     statements = plan_writes(frame, set(changed), set(known), stale, file_label, batch_size)
-    if statements:  # and re-tally the registry counts of every segment and chain
-        statements = [*statements, *tally_statements()]
+    if statements:  # and re-tally the registry counts of every segment and chain, and re-list
+        # every place's document firms (a merged document firm may have been placed by rule)
+        statements = [*statements, *tally_statements(), *doc_firm_statements()]
     report.statements = len(statements)
     if statements:
         if on_total:

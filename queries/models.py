@@ -26,6 +26,7 @@ RESERVED_PROPS = frozenset({
     "id", "kind", "name", "name_en", "aliases", "aliases_text", "search_keys",
     "keywords", "keyword_keys", "basis", "basis_note", "reference",
     "source_docs", "source_quotes", "source_spans",
+    "doc_firm_ids",  # each place's document firms, for related enterprises (graph/doc_firms)
 })
 #: Relationship properties that are fields of :class:`GraphEdge` or internal.
 RESERVED_REL_PROPS = frozenset({"role", "basis", "basis_note", "reference",

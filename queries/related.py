@@ -62,17 +62,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "same_district": ("同在“{via}”", "Both located in {via}"),
 }
 
-_ROW = ("RETURN '{kind}' AS reason, o.id AS other, {via}.id AS via, {via}.name AS via_name, "
-        "{docs} AS docs, {quotes} AS quotes, [{bases}] AS bases")
-_CAP = " LIMIT $cap"
-
-CAP = 300
-"""Rows each high fan-out reason (same segment, chain, district, park …) returns at most.
-
-A registry import puts thousands of firms in one segment or district; without a cap one
-lookup returned every firm of the chain (30 s at 100k firms). Document firms are never capped;
-registry firms are (the first ``CAP`` the store finds); declared links (partner, supplier,
-customer) are never capped."""
+_ROW = ("RETURN '{kind}' AS reason, {via}.id AS via, {via}.name AS via_name, "
+        "{docs} AS docs, {quotes} AS quotes, [{bases}] AS bases, collect(o.id) AS others")
+"""One row per (reason, via, sources, bases) with the other firms collected: the store
+groups the up to ``CAP`` registry firms of a branch into one row (they share all but their
+id), so the client decodes a list of ids instead of hundreds of rows."""
 
 CAP = 300
 """Rows each high fan-out reason (same segment, chain, district, park …) returns at most.
@@ -84,55 +78,107 @@ customer) are never capped."""
 
 
 def _branch(kind: str, match: str, via: str = "v", rels: tuple[str, ...] = ("r1", "r2"),
-            capped: bool = True) -> str:
+            capped: bool = True, docs_match: str | None = None) -> str:
     """One reason's branch; a capped one is split in two: document firms (all of them) and
-    registry firms (at most ``$cap``, no sort, so the store stops early)."""
+    registry firms (at most ``$cap``, no sort, so the store stops early). ``docs_match`` finds
+    the document firms from the via node's ``doc_firm_ids`` list
+    (:mod:`chainatlas.graph.doc_firms`) instead of walking all its firms with ``match``.
+
+    >>> print(_branch("partner", "MATCH (e)-[r1]-(o) WITH e, r1, o, o AS v", rels=("r1",),
+    ...               capped=False))  # doctest: +NORMALIZE_WHITESPACE
+    MATCH (e)-[r1]-(o) WITH e, r1, o, o AS v RETURN 'partner' AS reason, v.id AS via,
+    v.name AS via_name, coalesce(r1.source_docs, []) AS docs,
+    coalesce(r1.source_quotes, []) AS quotes, [coalesce(r1.basis, 'stated')] AS bases,
+    collect(o.id) AS others
+    """
     docs = " + ".join(f"coalesce({r}.source_docs, [])" for r in rels)
     quotes = " + ".join(f"coalesce({r}.source_quotes, [])" for r in rels)
     bases = ", ".join(f"coalesce({r}.basis, 'stated')" for r in rels)
     ret = _ROW.format(kind=kind, via=via, docs=docs, quotes=quotes, bases=bases)
     if not capped:
         return f"{match} {ret}"
-    return (f"{match} AND coalesce(o.basis, '') <> $registry {ret} UNION ALL "
-            f"{match} AND o.basis = $registry {ret}{_CAP}")
+    keep = ", ".join((*rels, via, "o"))
+    return (f"{docs_match or match} AND coalesce(o.basis, '') <> $registry {ret} UNION ALL "
+            f"{match} AND o.basis = $registry WITH {keep}{_CAP} {ret}")
 
 
+_CAP = " LIMIT $cap"
 # anchor on the unique Node.id index (only Node.id is indexed: `(:Enterprise {id})` scanned
 # every firm), then check the label
 _E = "MATCH (e:Node {id: $id}) WHERE e:Enterprise MATCH (e)"
-RELATED = " UNION ALL ".join([
-    _branch("same_segment", f"{_E}-[r1:IN_SEGMENT]->(v:Segment)<-[r2:IN_SEGMENT]-(o:Enterprise) "
-            "WHERE o.id <> e.id"),
-    _branch("downstream", f"{_E}-[r1:IN_SEGMENT]->(:Segment)-[:UPSTREAM_OF]->(v:Segment)"
-            "<-[r2:IN_SEGMENT]-(o:Enterprise) WHERE o.id <> e.id"),
-    _branch("upstream", f"{_E}-[r1:IN_SEGMENT]->(:Segment)<-[:UPSTREAM_OF]-(v:Segment)"
-            "<-[r2:IN_SEGMENT]-(o:Enterprise) WHERE o.id <> e.id"),
-    _branch("partner", f"{_E}-[r1:PARTNERS_WITH]-(o:Enterprise) WITH e, r1, o, o AS v",
-            rels=("r1",), capped=False),
-    _branch("customer", f"{_E}-[r1:SUPPLIES]->(o:Enterprise) WITH e, r1, o, o AS v",
-            rels=("r1",), capped=False),
-    _branch("supplier", f"{_E}<-[r1:SUPPLIES]-(o:Enterprise) WITH e, r1, o, o AS v",
-            rels=("r1",), capped=False),
-    _branch("same_cluster", f"{_E}-[r1:MEMBER_OF]->(v:Cluster)<-[r2:MEMBER_OF]-(o:Enterprise) "
-            "WHERE o.id <> e.id"),
-    _branch("same_park", f"{_E}-[r1:LOCATED_IN|MEMBER_OF]->(v:Park)"
-            "<-[r2:LOCATED_IN|MEMBER_OF]-(o:Enterprise) WHERE o.id <> e.id"),
-    _branch("same_district", f"{_E}-[r1:LOCATED_IN]->(v:District)<-[r2:LOCATED_IN]-"
-            "(o:Enterprise) WHERE o.id <> e.id AND coalesce(v.level, '') <> $city"),
-    _branch("shared_platform", f"{_E}-[r1:PARTNERS_WITH|MEMBER_OF|OPERATES]-(v:Platform)"
-            "-[r2:PARTNERS_WITH|MEMBER_OF|OPERATES]-(o:Enterprise) WHERE o.id <> e.id"),
-    # same chain: from the firm's chains (a segment's chain, or a chain it is in directly) to
-    # the other firms of that chain, at chain level or in another segment
-    _branch("same_chain", f"{_E}-[r1:IN_CHAIN|IN_SEGMENT]->(x:Node) "
-            "OPTIONAL MATCH (x)-[:SEGMENT_OF]->(pc:Chain) WITH e, r1, x, coalesce(pc, x) AS v "
-            "MATCH (o:Enterprise)-[r2:IN_CHAIN]->(v) "
-            "WHERE o.id <> e.id AND (x.id <> v.id OR x.kind = $chain_kind)"),
-    _branch("same_chain", f"{_E}-[r1:IN_CHAIN|IN_SEGMENT]->(x:Node) "
-            "OPTIONAL MATCH (x)-[:SEGMENT_OF]->(pc:Chain) WITH e, r1, x, coalesce(pc, x) AS v "
-            "MATCH (o:Enterprise)-[r2:IN_SEGMENT]->(y:Segment)-[:SEGMENT_OF]->(v) "
-            "WHERE o.id <> e.id AND (x.id <> y.id OR x.kind = $chain_kind)"),
-])
-"""Which enterprises are connected to this enterprise, through what, and why (one row each)?"""
+
+
+def _listed(rel: str, to: str = "(w)") -> str:
+    """The document firms of via node ``v`` from its list, each with its ``rel`` to ``v``:
+    index lookups of a few ids, then each firm's own few relationships. (The far end is a new
+    variable ``w`` compared by id: with ``v`` itself FalkorDB expands from ``v`` — the crowded
+    side — and filters by ``o``.)"""
+    return (f"UNWIND coalesce(v.doc_firm_ids, []) AS oid "
+            f"MATCH (o:Node {{id: oid}})-[r2:{rel}]->{to} "
+            "WHERE w.id = v.id AND o:Enterprise AND o.id <> e.id")
+
+
+_SEG = f"{_E}-[r1:IN_SEGMENT]->(v:Segment)"
+_DOWN = f"{_E}-[r1:IN_SEGMENT]->(:Segment)-[:UPSTREAM_OF]->(v:Segment)"
+_UP = f"{_E}-[r1:IN_SEGMENT]->(:Segment)<-[:UPSTREAM_OF]-(v:Segment)"
+_DISTRICT = f"{_E}-[r1:LOCATED_IN]->(v:District)"
+_CHAIN_OF = (f"{_E}-[r1:IN_CHAIN|IN_SEGMENT]->(x:Node) "
+             "OPTIONAL MATCH (x)-[:SEGMENT_OF]->(pc:Chain) WITH e, r1, x, coalesce(pc, x) AS v")
+def _related(walk: bool) -> str:
+    """The query text: document firms from the lists, or (``walk``) by walking."""
+    def branch(*args: Any, docs_match: str | None = None, **kw: Any) -> str:
+        return _branch(*args, docs_match=None if walk else docs_match, **kw)
+
+    return " UNION ALL ".join([
+        branch("same_segment", f"{_SEG}<-[r2:IN_SEGMENT]-(o:Enterprise) WHERE o.id <> e.id",
+               docs_match=f"{_SEG} {_listed('IN_SEGMENT')}"),
+        branch("downstream", f"{_DOWN}<-[r2:IN_SEGMENT]-(o:Enterprise) WHERE o.id <> e.id",
+               docs_match=f"{_DOWN} {_listed('IN_SEGMENT')}"),
+        branch("upstream", f"{_UP}<-[r2:IN_SEGMENT]-(o:Enterprise) WHERE o.id <> e.id",
+               docs_match=f"{_UP} {_listed('IN_SEGMENT')}"),
+        branch("partner", f"{_E}-[r1:PARTNERS_WITH]-(o:Enterprise) WITH e, r1, o, o AS v",
+               rels=("r1",), capped=False),
+        branch("customer", f"{_E}-[r1:SUPPLIES]->(o:Enterprise) WITH e, r1, o, o AS v",
+               rels=("r1",), capped=False),
+        branch("supplier", f"{_E}<-[r1:SUPPLIES]-(o:Enterprise) WITH e, r1, o, o AS v",
+               rels=("r1",), capped=False),
+        # clusters, parks and platforms hold document firms only (an import places firms in
+        # segments and districts): walking them is cheap
+        branch("same_cluster", f"{_E}-[r1:MEMBER_OF]->(v:Cluster)"
+               "<-[r2:MEMBER_OF]-(o:Enterprise) WHERE o.id <> e.id"),
+        branch("same_park", f"{_E}-[r1:LOCATED_IN|MEMBER_OF]->(v:Park)"
+               "<-[r2:LOCATED_IN|MEMBER_OF]-(o:Enterprise) WHERE o.id <> e.id"),
+        branch("same_district", f"{_DISTRICT}<-[r2:LOCATED_IN]-(o:Enterprise) "
+               "WHERE o.id <> e.id AND coalesce(v.level, '') <> $city",
+               docs_match=f"{_DISTRICT} WHERE coalesce(v.level, '') <> $city "
+               f"{_listed('LOCATED_IN')}"),
+        branch("shared_platform", f"{_E}-[r1:PARTNERS_WITH|MEMBER_OF|OPERATES]-(v:Platform)"
+               "-[r2:PARTNERS_WITH|MEMBER_OF|OPERATES]-(o:Enterprise) WHERE o.id <> e.id"),
+        # same chain: from the firm's chains (a segment's chain, or a chain it is in directly)
+        # to the other firms of that chain, at chain level or in another segment
+        branch("same_chain", f"{_CHAIN_OF} MATCH (o:Enterprise)-[r2:IN_CHAIN]->(v) "
+               "WHERE o.id <> e.id AND (x.id <> v.id OR x.kind = $chain_kind)"),
+        branch("same_chain", f"{_CHAIN_OF} "
+               "MATCH (o:Enterprise)-[r2:IN_SEGMENT]->(y:Segment)-[:SEGMENT_OF]->(v) "
+               "WHERE o.id <> e.id AND (x.id <> y.id OR x.kind = $chain_kind)",
+               docs_match=f"{_CHAIN_OF} "
+               f"{_listed('IN_SEGMENT', '(y:Segment)-[:SEGMENT_OF]->(w)')} "
+               "AND (x.id <> y.id OR x.kind = $chain_kind)"),
+    ])
+
+
+RELATED = _related(walk=False)
+"""Which enterprises are connected to this enterprise, through what, and why (one row per
+(reason, via, sources, bases), the other firms collected in ``others``)?"""
+
+RELATED_WALK = _related(walk=True)
+""":data:`RELATED` for a store written before the ``doc_firm_ids`` lists existed: every place
+walked (right, but slow at scale) until the next load or import writes the lists."""
+
+ME = ("MATCH (e:Node {id: $id}) WHERE e:Enterprise OPTIONAL MATCH (s:Segment) "
+      "WHERE s.doc_firm_ids IS NULL RETURN e.name AS name, count(s) AS unlisted")
+"""Is this an enterprise (its name), and does the store lack the lists (a store written
+before them; a load or import writes every place's list, so the segments tell)?"""
 
 MEMBERSHIPS = (
     "UNWIND $ids AS oid MATCH (o:Node {id: oid}) WHERE o:Enterprise "
@@ -170,11 +216,19 @@ class RelatedResult(BaseModel):
     items: list[RelatedEnterprise]
 
 
-def related_rows(store: GraphStore, enterprise_id: str, *,
+def related_rows(store: GraphStore, enterprise_id: str, *, walk: bool | None = None,
                  timeout_ms: int | None = None) -> list[dict[str, Any]]:
-    """The raw (other, reason, via, sources) rows of :data:`RELATED`."""
-    return store.read(RELATED, {"id": enterprise_id, "city": "city", "chain_kind": "chain",
-                                "cap": CAP, "registry": "registry"}, timeout_ms=timeout_ms)
+    """The raw (other, reason, via, sources) rows of :data:`RELATED`, one per other firm
+    (``walk``: use :data:`RELATED_WALK`; by default when the store has no lists)."""
+    if walk is None:
+        walk = any(r["unlisted"] for r in store.read(ME, {"id": enterprise_id},
+                                                     timeout_ms=timeout_ms))
+    rows = store.read(RELATED_WALK if walk else RELATED,
+                      {"id": enterprise_id, "city": "city", "chain_kind": "chain", "cap": CAP,
+                       "registry": "registry"}, timeout_ms=timeout_ms)
+    return [{"reason": r["reason"], "other": other, "via": r["via"], "via_name": r["via_name"],
+             "docs": r["docs"], "quotes": r["quotes"], "bases": r["bases"]}
+            for r in rows for other in r["others"]]
 
 
 def related_enterprises(store: GraphStore, enterprise_id: str, *, chain: str | None = None,
@@ -189,13 +243,13 @@ def related_enterprises(store: GraphStore, enterprise_id: str, *, chain: str | N
     Scores are computed from the raw rows first; memberships and reason objects are built only
     for the firms shown (or, with a chain / district filter, for the firms to filter).
     """
-    me = store.read("MATCH (e:Node {id: $id}) WHERE e:Enterprise RETURN e.name AS name",
-                    {"id": enterprise_id}, timeout_ms=timeout_ms)
+    me = store.read(ME, {"id": enterprise_id}, timeout_ms=timeout_ms)
     if not me:
         return None
     raw: dict[str, dict[tuple[str, str | None], list[dict[str, Any]]]] = defaultdict(
         lambda: defaultdict(list))
-    for r in related_rows(store, enterprise_id, timeout_ms=timeout_ms):
+    for r in related_rows(store, enterprise_id, walk=bool(me[0]["unlisted"]),
+                          timeout_ms=timeout_ms):
         raw[r["other"]][(r["reason"], r["via"])].append(r)
     raw.pop(enterprise_id, None)
     kinds_of = {o: {k for k, _ in rs} for o, rs in raw.items()}

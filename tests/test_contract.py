@@ -274,5 +274,19 @@ def test_registry_tallies_and_lookups(contract_store: Any) -> None:
         assert {k: v for k, v in hits.items() if k.startswith("r")} == {
             f"r{i}": "prefix" for i in range(5)}
         assert search.search(s, "jinanxin1").items[0].id == "r1"
+        # every place lists its document firms (registry firms never), and related
+        # enterprises finds them from the lists: the same answers as walking every firm
+        lists = {r["id"]: r["ids"] for r in s.read(
+            "MATCH (x:Node) WHERE x:Segment OR x:Chain OR x:District "
+            "RETURN x.id AS id, x.doc_firm_ids AS ids")}
+        assert lists == {"s1": ["doc"], "s2": [], "c": ["doc"], "hi": ["doc"], "jinan": []}
+        got = {(r["reason"], r["via"], r["other"], tuple(r["bases"]))
+               for r in related.related_rows(s, "doc")}
+        assert got == {*(("same_segment", "s1", f"r{i}", ("stated", "rule")) for i in range(5)),
+                       *(("same_district", "hi", f"r{i}", ("stated", "registry"))
+                         for i in (1, 4))}
+        got = {(r["reason"], r["via"], r["other"]) for r in related.related_rows(s, "r1")}
+        assert got == {*(("same_segment", "s1", o) for o in ("doc", "r0", "r2", "r3", "r4")),
+                       ("same_district", "hi", "doc"), ("same_district", "hi", "r4")}
     finally:
         s.clear()

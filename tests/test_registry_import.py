@@ -358,8 +358,67 @@ def test_related_caps_registry_firms_but_keeps_document_firms(store: Any, links:
     same = [r["other"] for r in rows if r["reason"] == "same_segment"]
     assert docs <= set(same)  # document firms are never capped
     assert len(set(same) - docs) == related.CAP  # registry firms are: n - 1 > CAP exist
+    grouped = store.read(related.RELATED, {"id": firm, "city": "city", "chain_kind": "chain",
+                                           "cap": related.CAP, "registry": "registry"})
+    assert sum(len(r["others"]) for r in grouped) == len(rows)
+    assert len(grouped) < 20 < related.CAP  # a branch's registry firms share one row
     result = related.related_enterprises(store, firm, limit=5)
     assert result is not None and len(result.items) == 5 and result.total >= related.CAP
+
+
+DOC_FIRMS_WALK = {  # the walk over every firm that the doc_firm_ids lists replace
+    "Segment": "MATCH (x:Segment) OPTIONAL MATCH (o:Enterprise)-[:IN_SEGMENT]->(x) ",
+    "Chain": "MATCH (x:Chain) "
+             "OPTIONAL MATCH (o:Enterprise)-[:IN_SEGMENT]->(:Segment)-[:SEGMENT_OF]->(x) ",
+    "District": "MATCH (x:District) OPTIONAL MATCH (o:Enterprise)-[:LOCATED_IN]->(x) ",
+}
+
+
+def doc_firm_lists(store: Any) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Each place's stored ``doc_firm_ids`` and the same computed by walking all its firms."""
+    stored, walked = {}, {}
+    for label, walk in DOC_FIRMS_WALK.items():
+        for r in store.read(f"MATCH (x:{label}) RETURN x.id AS id, x.doc_firm_ids AS ids"):
+            assert r["ids"] is not None, f"{label} {r['id']} has no doc_firm_ids"
+            assert r["ids"] == sorted(r["ids"])  # the same list on both stores
+            stored[r["id"]] = r["ids"]
+        for r in store.read(walk + "WITH x, o WHERE coalesce(o.basis, '') <> 'registry' "
+                            "RETURN x.id AS id, collect(DISTINCT o.id) AS ids"):
+            walked[r["id"]] = sorted(r["ids"])
+    return stored, {k: walked.get(k, []) for k in stored}
+
+
+def test_doc_firm_lists_follow_every_load_and_import(store: Any, links: Path,
+                                                     tmp_path: Path) -> None:
+    """Every segment, chain and district lists its document firms (never registry firms) after
+    the seed load and after each import — one that places a document firm (中国重汽, merged by
+    its code, 行业代码 3611) in a segment by rule, and one that marks it inactive."""
+    stored, walked = doc_firm_lists(store)
+    assert stored == walked and "byd" in stored["automobile-passenger-vehicles"]
+    assert "byd" in stored["automobile"]
+    before = {k for k, v in stored.items() if "sinotruk" in v}
+    run(write_frame(extract(), tmp_path / "a.parquet"), store, links)
+    stored, walked = doc_firm_lists(store)
+    assert stored == walked
+    assert {k for k, v in stored.items() if "sinotruk" in v} > before  # placed by rule
+    registry = {r["id"] for r in store.read(
+        "MATCH (e:Enterprise {basis: 'registry'}) RETURN e.id AS id")}
+    assert registry and not registry & {i for v in stored.values() for i in v}
+    df = extract().with_columns(pl.lit("注销").alias("登记状态"))
+    run(write_frame(df, tmp_path / "b.parquet"), store, links)
+    assert doc_firm_lists(store)[0] == stored  # same places, the lists rewritten identically
+    # a store written before the lists existed: related walks the places instead, same rows
+    from chainatlas.queries import related
+
+    def rows(firm: str) -> list[str]:
+        return sorted(map(str, related.related_rows(store, firm)))
+
+    with_lists = {f: rows(f) for f in ("byd", "sinotruk")}
+    assert any("'same_segment', 'other': 'geely'" in r for r in with_lists["byd"])
+    assert any("'same_chain', 'other': 'byd'" in r for r in with_lists["sinotruk"])
+    for label in DOC_FIRMS_WALK:
+        store.write(f"MATCH (x:{label}) REMOVE x.doc_firm_ids")
+    assert {f: rows(f) for f in with_lists} == with_lists
 
 
 def test_gap_report_counts_imported_firms_with_their_basis(store: Any, links: Path,
