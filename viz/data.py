@@ -13,7 +13,7 @@ from typing import Any
 
 from chainatlas.graph.model import STAGES, sources_of
 from chainatlas.graph.store import GraphStore
-from chainatlas.queries.gaps import GapReport, gap_report
+from chainatlas.queries.gaps import DOC_BASES, GapReport, gap_report
 from chainatlas.queries.models import Subgraph
 from chainatlas.queries.neighbourhood import neighbourhood as query_neighbourhood
 from chainatlas.queries.nodes import resolve as resolve_node
@@ -198,14 +198,15 @@ SEGMENT_FLOWS = (
     "RETURN a.id AS source, b.id AS target"
 )
 SEGMENT_ACTORS = (
-    "MATCH (a:Node)-[r:IN_SEGMENT|SERVES]->(s:Segment) WHERE s.id IN $ids "
-    "AND coalesce(a.basis, 'stated') <> 'registry' "
+    "MATCH (a:Node) WHERE a.basis IN $doc_bases "
+    "MATCH (a)-[r:IN_SEGMENT|SERVES]->(s:Segment) WHERE s.id IN $ids "
     "RETURN s.id AS segment, a.id AS id, a.kind AS kind, a.name AS name, "
     "a.name_en AS name_en, r.role AS role, type(r) AS rel, a.source_docs AS source_docs, "
     "a.source_quotes AS source_quotes, a.local AS local, r.basis AS basis ORDER BY a.id"
 )
-"""The document graph's actors of these segments (registry firms are counted, and the largest
-named, by :data:`SEGMENT_REGISTRY_TOP`: a segment holds up to 100k of them)."""
+"""The document graph's actors of these segments, found from the ``Node.basis`` index (registry
+firms are counted, and the largest named, by :data:`SEGMENT_REGISTRY_TOP`: a segment holds up
+to 100k of them and is never walked)."""
 SEGMENT_REGISTRY_TOP = (
     "MATCH (s:Segment) WHERE s.id IN $ids "
     "WITH s, coalesce(s.registry_top_ids, []) AS top "
@@ -301,7 +302,7 @@ def chain_map(store: GraphStore, key: str) -> ChainMap:
         if ids else []
     segments = order_segments(segments, flows)
     by_seg: dict[str, list[Actor]] = defaultdict(list)
-    for r in store.read(SEGMENT_ACTORS, {"ids": ids}) if ids else []:
+    for r in store.read(SEGMENT_ACTORS, {"ids": ids, "doc_bases": DOC_BASES}) if ids else []:
         if all(a.id != r["id"] for a in by_seg[r["segment"]]):
             by_seg[r["segment"]].append(_actor(r))
     for r in store.read(SEGMENT_REGISTRY_TOP, {"ids": ids}) if ids else []:
