@@ -5,7 +5,8 @@ Each error names the file, the line and the field. Nothing here writes to a stor
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,11 @@ from chainatlas.loaders.schema import (
     fact_of_link,
     link_id,
 )
-from chainatlas.loaders.yaml_lines import LineMap, YamlSyntaxError, line_of, parse_yaml
+from chainatlas.loaders.yaml_lines import (
+    YamlSyntaxError,
+    line_of,
+    parse_yaml_fast,
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -62,7 +67,7 @@ class Item:
     model: Any
     file: str
     path: tuple[str | int, ...]
-    lines: LineMap
+    lines: Mapping[tuple[str | int, ...], int]  # a LineMap, or LazyLines worked out on demand
     chain: str | None = None  # for segments: the chain id
 
     def line(self, *sub: str | int) -> int:
@@ -116,7 +121,8 @@ def _display(file: Path) -> str:
         return str(file)
 
 
-def _pydantic_errors(e: ValidationError, file: str, base: tuple, lines: LineMap) -> list[SeedError]:
+def _pydantic_errors(e: ValidationError, file: str, base: tuple,
+                     lines: Mapping[tuple[str | int, ...], int]) -> list[SeedError]:
     out = []
     for err in e.errors():
         loc = tuple(x for x in err["loc"] if not (isinstance(x, str) and x in {"str", "LinkObj"}))
@@ -210,8 +216,10 @@ def unreadable_files(root: Path) -> list[SeedError]:
             for p in sorted(root.rglob("*")) if p.suffix in {".yaml", ".yml"} and p.is_dir()]
 
 
-def read_seed_file(file: Path, name: str) -> tuple[Any, LineMap, list[SeedError]]:
-    """Parse one seed file; a file that cannot be read is one error, with its line."""
+def read_seed_file(file: Path, name: str) -> tuple[Any, Mapping, list[SeedError]]:
+    """Parse one seed file; a file that cannot be read is one error, with its line.
+
+    The line map is worked out only when an error asks for it (:func:`parse_yaml_fast`)."""
     try:
         size = file.stat().st_size
         if size > MAX_SEED_BYTES:
@@ -227,13 +235,17 @@ def read_seed_file(file: Path, name: str) -> tuple[Any, LineMap, list[SeedError]
         return None, {}, [SeedError(name, raw.count(b"\n", 0, e.start) + 1, "(file)",
                                     "not UTF-8 text (save the file as UTF-8; GBK is not read)")]
     try:
-        data, lines = parse_yaml(text, name)
+        data, lines = parse_yaml_fast(text, name)
     except YamlSyntaxError as e:
         return None, {}, [SeedError(name, e.line, "(yaml)", str(e))]
     return data, lines, []
 
 
-def check_values(data: Any, file: str, lines: LineMap,
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""Control characters a seed text may not hold (tab, line feed and carriage return may)."""
+
+
+def check_values(data: Any, file: str, lines: Mapping[tuple[str | int, ...], int],
                  path: tuple[str | int, ...] = ()) -> list[SeedError]:
     """Values no store can hold or no reader wants: NaN/infinite numbers, control characters
     (NUL included), over-long names and aliases.
@@ -259,7 +271,7 @@ def check_values(data: Any, file: str, lines: LineMap,
             out.append(SeedError(file, line_of(lines, p), _fmt_path(p),
                                  "not a number (NaN or infinite); write a finite number"))
         elif isinstance(value, str):
-            if any((ord(c) < 32 and c not in "\t\n\r") or c == "\x7f" for c in value):
+            if _CONTROL.search(value):
                 out.append(SeedError(file, line_of(lines, p), _fmt_path(p),
                                      "control character (e.g. NUL) in the text; remove it"))
             field = next((x for x in reversed(p) if isinstance(x, str)), "")
@@ -296,12 +308,26 @@ LINK_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
+_LINK_FIELDS_OF: dict[type, tuple[str, ...]] = {}
+
+
+def _link_fields(cls: type) -> tuple[str, ...]:
+    """The :data:`LINK_FIELDS` a model class has, in that order (a chain's ``chains`` is not
+    one: a chain has no such field)."""
+    names = _LINK_FIELDS_OF.get(cls)
+    if names is None:
+        fields = getattr(cls, "model_fields", {})
+        names = _LINK_FIELDS_OF[cls] = tuple(
+            n for n in LINK_FIELDS if n in fields and not (n == "chains" and cls is ChainIn))
+    return names
+
+
 def links_of(model: BaseModel) -> list[tuple[str, int | None, Link]]:
     """Every ``(field, index, link)`` of an item (index None for single links)."""
     out: list[tuple[str, int | None, Link]] = []
-    for name in LINK_FIELDS:
-        value = getattr(model, name, None)
-        if value is None or (name == "chains" and isinstance(model, ChainIn)):
+    for name in _link_fields(type(model)):
+        value = getattr(model, name)
+        if value is None:
             continue
         if isinstance(value, list):
             out += [(name, i, v) for i, v in enumerate(value)]

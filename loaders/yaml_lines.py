@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import yaml
@@ -143,6 +144,96 @@ def parse_yaml(text: str, name: str = "<string>") -> tuple[Any, LineMap]:
     return _plain(data), lines
 
 
+class _SlowPath(Exception):
+    """The fast parse met something only the full parse handles exactly (e.g. a duplicate key)."""
+
+
+class _FastLoader(_Loader):  # type: ignore[misc,valid-type]
+    """libyaml's loader that constructs what :func:`parse_yaml` returns directly: dates as ISO
+    strings, and every mapping key a string written once (else :class:`_SlowPath`)."""
+
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict:
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key_node, _ in node.value:
+                key = key_node.value
+                if key_node.tag != "tag:yaml.org,2002:str" or key in seen:
+                    raise _SlowPath
+                seen.add(key)
+        return super().construct_mapping(node, deep)
+
+    def construct_iso_date(self, node: yaml.Node) -> str:
+        return self.construct_yaml_timestamp(node).isoformat()
+
+
+_FastLoader.add_constructor("tag:yaml.org,2002:timestamp", _FastLoader.construct_iso_date)
+
+
+class LazyLines(Mapping):
+    """A :data:`LineMap` worked out only when first read (for an error message): the fast parse
+    does not walk the document for lines, which most loads never need.
+
+    >>> lines = LazyLines("a:\\n  - b: 1\\n")
+    >>> lines[("a", 0, "b")], line_of(lines, ("a", 0, "zz"))
+    (2, 2)
+    """
+
+    def __init__(self, text: str, name: str = "<string>") -> None:
+        self._text, self._name = text, name
+        self._lines: LineMap | None = None
+
+    @property
+    def lines(self) -> LineMap:
+        if self._lines is None:
+            self._lines = parse_yaml(self._text, self._name)[1]
+            self._text = ""
+        return self._lines
+
+    def __getitem__(self, path: Path_) -> int:
+        return self.lines[path]
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.lines
+
+    def __iter__(self) -> Iterator[Path_]:
+        return iter(self.lines)
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+
+def parse_yaml_fast(text: str, name: str = "<string>") -> tuple[Any, Mapping[Path_, int]]:
+    """:func:`parse_yaml` with the line map worked out only when read (:class:`LazyLines`):
+    the same data, and the same :class:`YamlSyntaxError` for a bad file.
+
+    Without anchors (no ``&``) no alias can expand, so the alias-bomb count is skipped; a file
+    with anchors, merge keys, non-string or duplicate keys, or any error takes the full path.
+
+    >>> text = "chains:\\n  - id: auto\\n    date: 2026-01-02\\n"
+    >>> parse_yaml_fast(text)[0] == parse_yaml(text)[0]
+    True
+    >>> try:
+    ...     parse_yaml_fast("a: 1\\na: 2\\n")
+    ... except YamlSyntaxError as e:
+    ...     print(e.line, e)
+    2 duplicate key 'a' (first on line 1)
+    """
+    if "&" in text or "<<" in text:
+        return parse_yaml(text, name)
+    try:
+        loader = _FastLoader(text)
+        try:
+            node = loader.get_single_node()
+            data = {} if node is None else loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except (_SlowPath, yaml.YAMLError, RecursionError, ValueError, TypeError):
+        data = _SlowPath  # the full parse says exactly what is wrong
+    if data is _SlowPath:
+        return parse_yaml(text, name)
+    return data, LazyLines(text, name)
+
+
 def _reader_error(e: yaml.reader.ReaderError, text: str) -> YamlSyntaxError:
     """A control character (or other unreadable one) as an error on its line."""
     pos = e.position if isinstance(e.position, int) else 0
@@ -153,7 +244,7 @@ def _reader_error(e: yaml.reader.ReaderError, text: str) -> YamlSyntaxError:
                            text.count("\n", 0, pos) + 1)
 
 
-def line_of(lines: LineMap, path: Path_) -> int:
+def line_of(lines: Mapping[Path_, int], path: Path_) -> int:
     """Line of ``path``, or of its nearest ancestor that has one."""
     p = tuple(path)
     while p:
