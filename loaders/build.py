@@ -30,7 +30,7 @@ from chainatlas.loaders.schema import (
     fact_of_link,
     link_id,
 )
-from chainatlas.loaders.validate import Item, SeedSet, links_of
+from chainatlas.loaders.validate import Item, SeedSet
 
 _NODE_BASE = {"id", "name", "aliases", "keywords", "name_en", "description", "sources",
               "basis", "note", "reference"}
@@ -142,14 +142,18 @@ def _rel_row(src: str, dst: str, fact: Fact, index: Spans, file: str,
 
 
 def build_graph(seeds: SeedSet, texts: dict[str, str] | None = None,
-                facts: list[tuple[str, str, str]] | None = None) -> GraphData:
+                facts: list[tuple[str, str, str]] | None = None,
+                index: dict[str, QuoteIndex] | None = None) -> GraphData:
     """All nodes and relationships of a validated seed set.
 
     ``texts`` (document id → text) adds ``source_spans`` to nodes and relationships; ``facts``,
     when given, receives ``(file, label or type, basis)`` for every node and relationship as
-    the seeds write them (before merging repeats).
+    the seeds write them (before merging repeats). ``index`` (document id → :class:`QuoteIndex`
+    of ``texts``, e.g. the one the quote check used) saves locating every quote again.
     """
-    index: Spans = {d: QuoteIndex(t) for d, t in texts.items()} if texts else None
+    if texts and not index:
+        index = {d: QuoteIndex(t) for d, t in texts.items()}
+    index = index if texts else None
     g = GraphData()
     nodes: dict[str, list[dict[str, Any]]] = defaultdict(list)
     rels: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -162,7 +166,7 @@ def build_graph(seeds: SeedSet, texts: dict[str, str] | None = None,
         m = item.model
         file = item.file
         own = fact_of(m)
-        for fname, _, link in links_of(m):
+        for fname, _, link in item.links:
             target = link_id(link)
             fact = fact_of_link(link, m)
             extra = {}

@@ -45,12 +45,14 @@ def validate(path: Path, sources_dir: Path | None = None) -> tuple[SeedSet, Grap
     """
     seeds, errors = read_seeds(Path(path))
     texts: dict[str, str] = {}
+    index: dict[str, QuoteIndex] = {}
     if sources_dir is not None and not errors:
         texts = document_texts(seeds, Path(sources_dir))
-        errors = check_quotes_in(seeds, {d: QuoteIndex(t) for d, t in texts.items()})
+        index = {d: QuoteIndex(t) for d, t in texts.items()}
+        errors = check_quotes_in(seeds, index)
     if errors:
         raise SeedValidationError(errors)
-    return seeds, build_graph(seeds, texts)
+    return seeds, build_graph(seeds, texts, index=index)
 
 
 def load(

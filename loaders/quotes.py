@@ -44,6 +44,9 @@ class QuoteIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self._found: dict[str, tuple[int, int] | None] = {}
+        """quote → where it stands: the same quote is cited by many items (and checked, then
+        located again for ``source_spans``)."""
 
     @cached_property
     def _index(self) -> tuple[str, list[int]]:
@@ -57,6 +60,12 @@ class QuoteIndex:
 
     def find(self, quote: str) -> tuple[int, int] | None:
         """``(start, end)`` offsets in the text of the first occurrence of ``quote``, or None."""
+        if quote in self._found:
+            return self._found[quote]
+        hit = self._found[quote] = self._find(quote)
+        return hit
+
+    def _find(self, quote: str) -> tuple[int, int] | None:
         q = squeeze(quote)
         if not q:
             return None

@@ -70,6 +70,16 @@ class Item:
     lines: Mapping[tuple[str | int, ...], int]  # a LineMap, or LazyLines worked out on demand
     chain: str | None = None  # for segments: the chain id
 
+    _links: list | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def links(self) -> list[tuple[str, int | None, Link]]:
+        """:func:`links_of` the item's model, worked out once (validation, the quote check and
+        the row builder each walk them)."""
+        if self._links is None:
+            self._links = links_of(self.model)
+        return self._links
+
     def line(self, *sub: str | int) -> int:
         return line_of(self.lines, (*self.path, *sub))
 
@@ -345,7 +355,7 @@ def _names(item: Item) -> list[str]:
 def sources_with_paths(item: Item) -> list[tuple[tuple, Source]]:
     m = item.model
     out = [(("sources", i), s) for i, s in enumerate(getattr(m, "sources", []) or [])]
-    for fname, idx, link in links_of(m):
+    for fname, idx, link in item.links:
         if isinstance(link, LinkObj):
             sub = (fname,) if idx is None else (fname, idx)
             out += [((*sub, "sources", i), s) for i, s in enumerate(link.sources)]
@@ -395,7 +405,7 @@ def check_references(seeds: SeedSet) -> list[SeedError]:
         for sub, src in sources_with_paths(item):
             if src.doc not in docs:
                 err(item, (*sub, "doc"), f"unknown document {src.doc!r}; known: {sorted(docs)}")
-        for fname, idx, link in links_of(item.model):
+        for fname, idx, link in item.links:
             target = seeds.nodes.get(link_id(link))
             sub = (fname,) if idx is None else (fname, idx)
             allowed = LINK_FIELDS[fname]
@@ -414,7 +424,7 @@ def check_references(seeds: SeedSet) -> list[SeedError]:
             _check_chain(item, seeds, err)
         if not isinstance(m, DocumentIn):
             _check_basis(item, (), fact_of(m), err)
-            for fname, idx, link in links_of(m):
+            for fname, idx, link in item.links:
                 if isinstance(link, LinkObj):
                     sub = (fname,) if idx is None else (fname, idx)
                     _check_basis(item, sub, fact_of_link(link, m), err)

@@ -149,24 +149,36 @@ class _SlowPath(Exception):
 
 
 class _FastLoader(_Loader):  # type: ignore[misc,valid-type]
-    """libyaml's loader that constructs what :func:`parse_yaml` returns directly: dates as ISO
-    strings, and every mapping key a string written once (else :class:`_SlowPath`)."""
-
-    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict:
-        if isinstance(node, yaml.MappingNode):
-            seen: set[str] = set()
-            for key_node, _ in node.value:
-                key = key_node.value
-                if key_node.tag != "tag:yaml.org,2002:str" or key in seen:
-                    raise _SlowPath
-                seen.add(key)
-        return super().construct_mapping(node, deep)
+    """libyaml's loader, its timestamps constructed as ISO strings (what :func:`_plain` makes)."""
 
     def construct_iso_date(self, node: yaml.Node) -> str:
         return self.construct_yaml_timestamp(node).isoformat()
 
 
 _FastLoader.add_constructor("tag:yaml.org,2002:timestamp", _FastLoader.construct_iso_date)
+
+_STR, _MAP, _SEQ = ("tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+
+
+def _build(node: yaml.Node, loader: _FastLoader) -> Any:
+    """The plain data of ``node``, as :func:`parse_yaml` returns it, without PyYAML's generic
+    constructor for the common nodes (string scalars, maps with string keys written once,
+    sequences); other scalars go through the loader's constructors. Anything else (sets,
+    ordered maps, a duplicate or non-string key) is :class:`_SlowPath`."""
+    cls = node.__class__
+    if cls is yaml.ScalarNode:
+        return node.value if node.tag == _STR else loader.construct_object(node)
+    if cls is yaml.MappingNode and node.tag == _MAP:
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key_node.tag != _STR or key in out:
+                raise _SlowPath
+            out[key] = _build(value_node, loader)
+        return out
+    if cls is yaml.SequenceNode and node.tag == _SEQ:
+        return [_build(v, loader) for v in node.value]
+    raise _SlowPath
 
 
 class LazyLines(Mapping):
@@ -224,7 +236,7 @@ def parse_yaml_fast(text: str, name: str = "<string>") -> tuple[Any, Mapping[Pat
         loader = _FastLoader(text)
         try:
             node = loader.get_single_node()
-            data = {} if node is None else loader.construct_document(node)
+            data = {} if node is None else _build(node, loader)
         finally:
             loader.dispose()
     except (_SlowPath, yaml.YAMLError, RecursionError, ValueError, TypeError):
