@@ -103,6 +103,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--before", default=BEFORE, help="git revision of the old code")
     parser.add_argument("--no-before", action="store_true", help="measure this code only")
+    parser.add_argument("--after", type=Path, default=ROOT,
+                        help="checkout of the new code (default: this one)")
     parser.add_argument("--before-max", type=int, default=100_000,
                         help="largest size the old code is run on (it is slow)")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "seedbench",
@@ -143,7 +145,7 @@ def main() -> None:
                 size = sum(f.stat().st_size for f in (where / "seeds").iterdir()) / 2**20
                 console.print(f"generated {n:,} firms in {time.perf_counter() - t:.1f} s "
                               f"({size:.0f} MB of YAML) → {where}")
-            runs = {"after": run_child(ROOT, where / "seeds", where / "sources")}
+            runs = {"after": run_child(args.after, where / "seeds", where / "sources")}
             if before is not None and n <= args.before_max:
                 runs["before"] = run_child(before, where / "seeds", where / "sources")
             for label in ("before", "after"):
