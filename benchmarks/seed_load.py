@@ -9,9 +9,11 @@ clusters, partners, inferred and reference links, every quote copied from a gene
 document, so the quote check runs), then loads each set with ``loaders.load.load`` — what
 ``chainatlas load`` runs, quote check included — into a fresh embedded FalkorDB, once with this
 checkout and once with the code of ``--before`` (a git revision, extracted with ``git archive``),
-each in its own subprocess on the same files. Phases: parse (YAML files → data), validate
-(models, references, quotes), build rows, write (the store's atomic replace); peak RSS of the
-Python process (``ru_maxrss``; the store server is a separate process, not counted).
+each in its own subprocess on the same files. Phases (wall seconds): parse (YAML files → data),
+validate (models, references, quotes), build rows, write (the store's atomic replace); the
+Python process's CPU seconds (steadier than wall time on a shared machine; the store server's
+work during the write is not in it); peak RSS of the Python process (``ru_maxrss``; the store
+server is a separate process, not counted). Every figure is also printed as one JSON line.
 """
 
 from __future__ import annotations
@@ -62,14 +64,16 @@ def child(code: Path, seeds: Path, sources: Path) -> dict[str, Any]:
 
     pinyin_full("预热")  # pypinyin's dictionaries load outside the timings
     spent = {"parse": 0.0, "build": 0.0, "write": 0.0}
+    cpu = dict.fromkeys(spent, 0.0)
 
     def timed(key: str, fn):
         def run(*a, **k):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             try:
                 return fn(*a, **k)
             finally:
                 spent[key] += time.perf_counter() - t
+                cpu[key] += time.process_time() - c
         return run
 
     validate_mod.read_seed_file = timed("parse", validate_mod.read_seed_file)
@@ -78,13 +82,14 @@ def child(code: Path, seeds: Path, sources: Path) -> dict[str, Any]:
         store = FalkorStore(Path(db))
         store.replace = timed("write", store.replace)  # type: ignore[method-assign]
         try:
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             report = load_mod.load(seeds, store, sources_dir=sources, require_quotes=True)
-            total = time.perf_counter() - t
+            total, total_cpu = time.perf_counter() - t, time.process_time() - c
         finally:
             store.close()
     return {"total": total, **spent,
             "validate": total - sum(spent.values()),
+            "cpu": {"total": total_cpu, **cpu, "validate": total_cpu - sum(cpu.values())},
             "nodes": report.nodes, "rels": report.relationships,
             "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
@@ -135,7 +140,8 @@ def main() -> None:
         table = Table(title=f"YAML seed load (loaders.load.load, quote check on) — this code vs "
                             f"{args.before}")
         for col in ("firms", "code", "nodes", "rels", "parse s", "validate s", "build s",
-                    "write s", "total s", "peak RSS MiB", "speed-up", "memory ratio"):
+                    "write s", "total s", "speed-up", "Python CPU s", "CPU ratio",
+                    "peak RSS MiB", "memory ratio"):
             table.add_column(col, justify="right")
         for n in args.sizes:
             where = args.workdir / f"firms{n}"
@@ -152,14 +158,17 @@ def main() -> None:
                 r = runs.get(label)
                 if r is None:
                     continue
-                ratio = mem = ""
+                ratio = cpu_ratio = mem = ""
                 if label == "after" and "before" in runs:
-                    ratio = f"{runs['before']['total'] / r['total']:.1f}×"
-                    mem = f"{runs['before']['peak_mib'] / r['peak_mib']:.1f}×"
+                    b = runs["before"]
+                    ratio = f"{b['total'] / r['total']:.1f}×"
+                    cpu_ratio = f"{b['cpu']['total'] / r['cpu']['total']:.1f}×"
+                    mem = f"{b['peak_mib'] / r['peak_mib']:.1f}×"
                 table.add_row(f"{n:,}", label, f"{r['nodes']:,}", f"{r['rels']:,}",
                               f"{r['parse']:.1f}", f"{r['validate']:.1f}", f"{r['build']:.1f}",
-                              f"{r['write']:.1f}", f"{r['total']:.1f}", f"{r['peak_mib']:,.0f}",
-                              ratio, mem)
+                              f"{r['write']:.1f}", f"{r['total']:.1f}", ratio,
+                              f"{r['cpu']['total']:.1f}", cpu_ratio, f"{r['peak_mib']:,.0f}",
+                              mem)
                 console.print(json.dumps({"firms": n, "code": label, **r}))
         console.print(table)
 
