@@ -47,6 +47,7 @@ class QuoteIndex:
         self._found: dict[str, tuple[int, int] | None] = {}
         """quote → where it stands: the same quote is cited by many items (and checked, then
         located again for ``source_spans``)."""
+        self._spans: dict[str, str] = {}
 
     @cached_property
     def _index(self) -> tuple[str, list[int]]:
@@ -77,8 +78,11 @@ class QuoteIndex:
 
     def span(self, quote: str) -> str:
         """``"start-end"`` of the quote in the text, or ``""`` when it is not there."""
-        hit = self.find(quote)
-        return f"{hit[0]}-{hit[1]}" if hit else ""
+        span = self._spans.get(quote)
+        if span is None:
+            hit = self.find(quote)
+            span = self._spans[quote] = f"{hit[0]}-{hit[1]}" if hit else ""
+        return span
 
 
 def document_texts(seeds: SeedSet, sources_dir: Path) -> dict[str, str]:
