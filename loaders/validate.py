@@ -269,15 +269,9 @@ def check_values(data: Any, file: str, lines: Mapping[tuple[str | int, ...], int
     """
     out: list[SeedError] = []
 
-    def visit(value: Any, p: tuple[str | int, ...]) -> None:
-        if isinstance(value, dict):
-            for k, v in value.items():
-                visit(v, (*p, str(k)))
-        elif isinstance(value, list):
-            for i, v in enumerate(value):
-                visit(v, (*p, i))
-        elif isinstance(value, float) and (value != value or value in (float("inf"),
-                                                                         float("-inf"))):
+    def leaf(value: Any, p: tuple[str | int, ...]) -> None:
+        if isinstance(value, float) and (value != value or value in (float("inf"),
+                                                                       float("-inf"))):
             out.append(SeedError(file, line_of(lines, p), _fmt_path(p),
                                  "not a number (NaN or infinite); write a finite number"))
         elif isinstance(value, str):
@@ -289,6 +283,29 @@ def check_values(data: Any, file: str, lines: Mapping[tuple[str | int, ...], int
                 out.append(SeedError(file, line_of(lines, p), _fmt_path(p),
                                      f"{len(value)} characters; a name, alias or id may have at "
                                      f"most {MAX_NAME_CHARS}"))
+
+    def suspect(v: Any) -> bool:
+        """Whether :func:`leaf` could find anything (the common value is passed over without
+        building its path)."""
+        if isinstance(v, str):
+            return len(v) > MAX_NAME_CHARS or _CONTROL.search(v) is not None
+        return isinstance(v, float) and (v != v or v in (float("inf"), float("-inf")))
+
+    def visit(value: Any, p: tuple[str | int, ...]) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                if isinstance(v, dict | list):
+                    visit(v, (*p, str(k)))
+                elif suspect(v):
+                    leaf(v, (*p, str(k)))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                if isinstance(v, dict | list):
+                    visit(v, (*p, i))
+                elif suspect(v):
+                    leaf(v, (*p, i))
+        else:
+            leaf(value, p)
 
     visit(data, path)
     return out
