@@ -7,6 +7,7 @@ import errno
 import logging
 import threading
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from chainatlas.graph.model import (
     GraphData,
     label_to_kind,
 )
+from chainatlas.graph.params import params_prefix
 from chainatlas.graph.store import (
     GraphStore,
     Progress,
@@ -90,6 +92,11 @@ def _raise_for(error: Exception, cypher: str) -> None:
     if "read-only" in text or "RO_QUERY" in text:
         raise QueryRejected("Only read queries are allowed here.") from error
     raise StoreError(f"{text}") from error
+
+
+def _with_rows(cypher: str, rows: list[dict[str, Any]]) -> str:
+    """``cypher`` with its ``$rows`` written in front, as the client would send it."""
+    return params_prefix({"rows": rows}) + cypher
 
 
 class FalkorStore(GraphStore):
@@ -237,11 +244,19 @@ class FalkorStore(GraphStore):
         try:
             self._drop(staging)
             self._ensure_schema_on(staging)
-            for cypher, rows in write_plan(data.nodes, data.rels, batch_size):
-                self._run(cypher, {"rows": rows}, read_only=False, timeout_ms=None,
-                          graph=staging)
-                if progress:
-                    progress(len(rows))
+            plan = write_plan(data.nodes, data.rels, batch_size)
+            # the client's parameter text, built by a second thread while the server runs the
+            # previous batch (the same command: ``CYPHER `rows`=[…] `` + the query)
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                ahead = [pool.submit(_with_rows, *step) for step in plan[:2]]
+                for k, (_, rows) in enumerate(plan):
+                    text = ahead[k].result()
+                    if k + 2 < len(plan):
+                        ahead.append(pool.submit(_with_rows, *plan[k + 2]))
+                    ahead[k] = None  # type: ignore[call-overload]
+                    self._run(text, None, read_only=False, timeout_ms=None, graph=staging)
+                    if progress:
+                        progress(len(rows))
             # forget the recorded counts until the new ones are on disk: a crash in between
             # must not make the next open call the (intact) new graph damaged
             self.server.write_manifest(self.graph_name, None)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import gc
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,20 +39,49 @@ class LoadReport:
     quotes_checked: bool = False
 
 
+@contextlib.contextmanager
+def no_cyclic_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a load builds its objects.
+
+    A load creates millions of small objects (parsed values, models, rows) and no reference
+    cycles; the collector's full passes over an ever larger heap made it superlinear (at 30,000
+    firms they took two thirds of the parse and validation time). Reference counting still
+    frees everything as usual; the collector resumes afterwards as it was.
+
+    >>> with no_cyclic_gc():
+    ...     gc.isenabled()
+    False
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def validate(path: Path, sources_dir: Path | None = None) -> tuple[SeedSet, GraphData]:
     """Validate the seeds under ``path``; raise :class:`SeedValidationError` with every error.
 
     With ``sources_dir`` (the source documents), every quote must stand in its document (whitespace
     ignored); the graph then records where (``source_spans``).
     """
+    with no_cyclic_gc():
+        return _validate(path, sources_dir)
+
+
+def _validate(path: Path, sources_dir: Path | None) -> tuple[SeedSet, GraphData]:
     seeds, errors = read_seeds(Path(path))
     texts: dict[str, str] = {}
+    index: dict[str, QuoteIndex] = {}
     if sources_dir is not None and not errors:
         texts = document_texts(seeds, Path(sources_dir))
-        errors = check_quotes_in(seeds, {d: QuoteIndex(t) for d, t in texts.items()})
+        index = {d: QuoteIndex(t) for d, t in texts.items()}
+        errors = check_quotes_in(seeds, index)
     if errors:
         raise SeedValidationError(errors)
-    return seeds, build_graph(seeds, texts)
+    return seeds, build_graph(seeds, texts, index=index)
 
 
 def load(
@@ -78,14 +109,24 @@ def load(
         if require_quotes:
             raise SourcesMissing(sources_missing_message(sources_dir))
         sources_dir = None
+    with no_cyclic_gc():
+        return _load(path, store, dry_run, batch_size, progress, on_total, sources_dir,
+                     allow_empty)
+
+
+def _load(path: Path, store: GraphStore | None, dry_run: bool, batch_size: int,
+          progress: Progress | None, on_total: Callable[[int], None] | None,
+          sources_dir: Path | None, allow_empty: bool) -> LoadReport:
     seeds, data = validate(path, sources_dir)
-    report = LoadReport(len(seeds.files), data.node_count(), data.rel_count(), False,
+    files = len(seeds.files)
+    del seeds  # the rows are built: let the write reuse the items' memory
+    report = LoadReport(files, data.node_count(), data.rel_count(), False,
                         quotes_checked=sources_dir is not None)
     if dry_run or store is None:
         return report
     if data.node_count() == 0 and not allow_empty and not store.is_empty():
         raise EmptySeedSource(
-            f"{path} holds no seed items ({len(seeds.files)} YAML file(s)): refusing to replace "
+            f"{path} holds no seed items ({files} YAML file(s)): refusing to replace "
             "the graph with an empty one. Check the path; pass --allow-empty to empty the graph "
             "on purpose.")
     if on_total:

@@ -44,6 +44,10 @@ class QuoteIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self._found: dict[str, tuple[int, int] | None] = {}
+        """quote → where it stands: the same quote is cited by many items (and checked, then
+        located again for ``source_spans``)."""
+        self._spans: dict[str, str] = {}
 
     @cached_property
     def _index(self) -> tuple[str, list[int]]:
@@ -57,6 +61,12 @@ class QuoteIndex:
 
     def find(self, quote: str) -> tuple[int, int] | None:
         """``(start, end)`` offsets in the text of the first occurrence of ``quote``, or None."""
+        if quote in self._found:
+            return self._found[quote]
+        hit = self._found[quote] = self._find(quote)
+        return hit
+
+    def _find(self, quote: str) -> tuple[int, int] | None:
         q = squeeze(quote)
         if not q:
             return None
@@ -68,8 +78,11 @@ class QuoteIndex:
 
     def span(self, quote: str) -> str:
         """``"start-end"`` of the quote in the text, or ``""`` when it is not there."""
-        hit = self.find(quote)
-        return f"{hit[0]}-{hit[1]}" if hit else ""
+        span = self._spans.get(quote)
+        if span is None:
+            hit = self.find(quote)
+            span = self._spans[quote] = f"{hit[0]}-{hit[1]}" if hit else ""
+        return span
 
 
 def document_texts(seeds: SeedSet, sources_dir: Path) -> dict[str, str]:

@@ -14,6 +14,8 @@ Every fact says how it is known (:data:`SEED_BASES`): ``stated`` (its quote says
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
@@ -292,8 +294,10 @@ SECTION_KIND: dict[str, str] = {
 }
 
 
-class Fact(BaseModel):
-    """How one fact (a node, a link or a relation) is known, after inheritance.
+@dataclass(slots=True)
+class Fact:
+    """How one fact (a node, a link or a relation) is known, after inheritance (a plain
+    dataclass: built for every node and link of a load, from already validated items).
 
     >>> owner = EnterpriseIn(id="a", name="A", basis="inferred", note="reading",
     ...                      sources=[Source(doc="d", quote="q")])
@@ -306,7 +310,7 @@ class Fact(BaseModel):
     basis: str = "stated"
     note: str | None = None
     reference: str | None = None
-    sources: list[Source] = []
+    sources: list[Source] = dataclass_field(default_factory=list)
 
 
 def fact_of(model: BaseModel) -> Fact:

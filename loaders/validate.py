@@ -5,7 +5,8 @@ Each error names the file, the line and the field. Nothing here writes to a stor
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,11 @@ from chainatlas.loaders.schema import (
     fact_of_link,
     link_id,
 )
-from chainatlas.loaders.yaml_lines import LineMap, YamlSyntaxError, line_of, parse_yaml
+from chainatlas.loaders.yaml_lines import (
+    YamlSyntaxError,
+    line_of,
+    parse_yaml_fast,
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -62,8 +67,18 @@ class Item:
     model: Any
     file: str
     path: tuple[str | int, ...]
-    lines: LineMap
+    lines: Mapping[tuple[str | int, ...], int]  # a LineMap, or LazyLines worked out on demand
     chain: str | None = None  # for segments: the chain id
+
+    _links: list | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def links(self) -> list[tuple[str, int | None, Link]]:
+        """:func:`links_of` the item's model, worked out once (validation, the quote check and
+        the row builder each walk them)."""
+        if self._links is None:
+            self._links = links_of(self.model)
+        return self._links
 
     def line(self, *sub: str | int) -> int:
         return line_of(self.lines, (*self.path, *sub))
@@ -116,7 +131,8 @@ def _display(file: Path) -> str:
         return str(file)
 
 
-def _pydantic_errors(e: ValidationError, file: str, base: tuple, lines: LineMap) -> list[SeedError]:
+def _pydantic_errors(e: ValidationError, file: str, base: tuple,
+                     lines: Mapping[tuple[str | int, ...], int]) -> list[SeedError]:
     out = []
     for err in e.errors():
         loc = tuple(x for x in err["loc"] if not (isinstance(x, str) and x in {"str", "LinkObj"}))
@@ -210,8 +226,10 @@ def unreadable_files(root: Path) -> list[SeedError]:
             for p in sorted(root.rglob("*")) if p.suffix in {".yaml", ".yml"} and p.is_dir()]
 
 
-def read_seed_file(file: Path, name: str) -> tuple[Any, LineMap, list[SeedError]]:
-    """Parse one seed file; a file that cannot be read is one error, with its line."""
+def read_seed_file(file: Path, name: str) -> tuple[Any, Mapping, list[SeedError]]:
+    """Parse one seed file; a file that cannot be read is one error, with its line.
+
+    The line map is worked out only when an error asks for it (:func:`parse_yaml_fast`)."""
     try:
         size = file.stat().st_size
         if size > MAX_SEED_BYTES:
@@ -227,13 +245,17 @@ def read_seed_file(file: Path, name: str) -> tuple[Any, LineMap, list[SeedError]
         return None, {}, [SeedError(name, raw.count(b"\n", 0, e.start) + 1, "(file)",
                                     "not UTF-8 text (save the file as UTF-8; GBK is not read)")]
     try:
-        data, lines = parse_yaml(text, name)
+        data, lines = parse_yaml_fast(text, name)
     except YamlSyntaxError as e:
         return None, {}, [SeedError(name, e.line, "(yaml)", str(e))]
     return data, lines, []
 
 
-def check_values(data: Any, file: str, lines: LineMap,
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""Control characters a seed text may not hold (tab, line feed and carriage return may)."""
+
+
+def check_values(data: Any, file: str, lines: Mapping[tuple[str | int, ...], int],
                  path: tuple[str | int, ...] = ()) -> list[SeedError]:
     """Values no store can hold or no reader wants: NaN/infinite numbers, control characters
     (NUL included), over-long names and aliases.
@@ -247,19 +269,13 @@ def check_values(data: Any, file: str, lines: LineMap,
     """
     out: list[SeedError] = []
 
-    def visit(value: Any, p: tuple[str | int, ...]) -> None:
-        if isinstance(value, dict):
-            for k, v in value.items():
-                visit(v, (*p, str(k)))
-        elif isinstance(value, list):
-            for i, v in enumerate(value):
-                visit(v, (*p, i))
-        elif isinstance(value, float) and (value != value or value in (float("inf"),
-                                                                         float("-inf"))):
+    def leaf(value: Any, p: tuple[str | int, ...]) -> None:
+        if isinstance(value, float) and (value != value or value in (float("inf"),
+                                                                       float("-inf"))):
             out.append(SeedError(file, line_of(lines, p), _fmt_path(p),
                                  "not a number (NaN or infinite); write a finite number"))
         elif isinstance(value, str):
-            if any((ord(c) < 32 and c not in "\t\n\r") or c == "\x7f" for c in value):
+            if _CONTROL.search(value):
                 out.append(SeedError(file, line_of(lines, p), _fmt_path(p),
                                      "control character (e.g. NUL) in the text; remove it"))
             field = next((x for x in reversed(p) if isinstance(x, str)), "")
@@ -267,6 +283,29 @@ def check_values(data: Any, file: str, lines: LineMap,
                 out.append(SeedError(file, line_of(lines, p), _fmt_path(p),
                                      f"{len(value)} characters; a name, alias or id may have at "
                                      f"most {MAX_NAME_CHARS}"))
+
+    def suspect(v: Any) -> bool:
+        """Whether :func:`leaf` could find anything (the common value is passed over without
+        building its path)."""
+        if isinstance(v, str):
+            return len(v) > MAX_NAME_CHARS or _CONTROL.search(v) is not None
+        return isinstance(v, float) and (v != v or v in (float("inf"), float("-inf")))
+
+    def visit(value: Any, p: tuple[str | int, ...]) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                if isinstance(v, dict | list):
+                    visit(v, (*p, str(k)))
+                elif suspect(v):
+                    leaf(v, (*p, str(k)))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                if isinstance(v, dict | list):
+                    visit(v, (*p, i))
+                elif suspect(v):
+                    leaf(v, (*p, i))
+        else:
+            leaf(value, p)
 
     visit(data, path)
     return out
@@ -296,12 +335,26 @@ LINK_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
+_LINK_FIELDS_OF: dict[type, tuple[str, ...]] = {}
+
+
+def _link_fields(cls: type) -> tuple[str, ...]:
+    """The :data:`LINK_FIELDS` a model class has, in that order (a chain's ``chains`` is not
+    one: a chain has no such field)."""
+    names = _LINK_FIELDS_OF.get(cls)
+    if names is None:
+        fields = getattr(cls, "model_fields", {})
+        names = _LINK_FIELDS_OF[cls] = tuple(
+            n for n in LINK_FIELDS if n in fields and not (n == "chains" and cls is ChainIn))
+    return names
+
+
 def links_of(model: BaseModel) -> list[tuple[str, int | None, Link]]:
     """Every ``(field, index, link)`` of an item (index None for single links)."""
     out: list[tuple[str, int | None, Link]] = []
-    for name in LINK_FIELDS:
-        value = getattr(model, name, None)
-        if value is None or (name == "chains" and isinstance(model, ChainIn)):
+    for name in _link_fields(type(model)):
+        value = getattr(model, name)
+        if value is None:
             continue
         if isinstance(value, list):
             out += [(name, i, v) for i, v in enumerate(value)]
@@ -319,7 +372,7 @@ def _names(item: Item) -> list[str]:
 def sources_with_paths(item: Item) -> list[tuple[tuple, Source]]:
     m = item.model
     out = [(("sources", i), s) for i, s in enumerate(getattr(m, "sources", []) or [])]
-    for fname, idx, link in links_of(m):
+    for fname, idx, link in item.links:
         if isinstance(link, LinkObj):
             sub = (fname,) if idx is None else (fname, idx)
             out += [((*sub, "sources", i), s) for i, s in enumerate(link.sources)]
@@ -369,7 +422,7 @@ def check_references(seeds: SeedSet) -> list[SeedError]:
         for sub, src in sources_with_paths(item):
             if src.doc not in docs:
                 err(item, (*sub, "doc"), f"unknown document {src.doc!r}; known: {sorted(docs)}")
-        for fname, idx, link in links_of(item.model):
+        for fname, idx, link in item.links:
             target = seeds.nodes.get(link_id(link))
             sub = (fname,) if idx is None else (fname, idx)
             allowed = LINK_FIELDS[fname]
@@ -388,7 +441,7 @@ def check_references(seeds: SeedSet) -> list[SeedError]:
             _check_chain(item, seeds, err)
         if not isinstance(m, DocumentIn):
             _check_basis(item, (), fact_of(m), err)
-            for fname, idx, link in links_of(m):
+            for fname, idx, link in item.links:
                 if isinstance(link, LinkObj):
                     sub = (fname,) if idx is None else (fname, idx)
                     _check_basis(item, sub, fact_of_link(link, m), err)

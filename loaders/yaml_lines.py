@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import yaml
@@ -143,6 +144,108 @@ def parse_yaml(text: str, name: str = "<string>") -> tuple[Any, LineMap]:
     return _plain(data), lines
 
 
+class _SlowPath(Exception):
+    """The fast parse met something only the full parse handles exactly (e.g. a duplicate key)."""
+
+
+class _FastLoader(_Loader):  # type: ignore[misc,valid-type]
+    """libyaml's loader, its timestamps constructed as ISO strings (what :func:`_plain` makes)."""
+
+    def construct_iso_date(self, node: yaml.Node) -> str:
+        return self.construct_yaml_timestamp(node).isoformat()
+
+
+_FastLoader.add_constructor("tag:yaml.org,2002:timestamp", _FastLoader.construct_iso_date)
+
+_STR, _MAP, _SEQ = ("tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+
+
+def _build(node: yaml.Node, loader: _FastLoader) -> Any:
+    """The plain data of ``node``, as :func:`parse_yaml` returns it, without PyYAML's generic
+    constructor for the common nodes (string scalars, maps with string keys written once,
+    sequences); other scalars go through the loader's constructors. Anything else (sets,
+    ordered maps, a duplicate or non-string key) is :class:`_SlowPath`."""
+    cls = node.__class__
+    if cls is yaml.ScalarNode:
+        return node.value if node.tag == _STR else loader.construct_object(node)
+    if cls is yaml.MappingNode and node.tag == _MAP:
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key_node.tag != _STR or key in out:
+                raise _SlowPath
+            out[key] = _build(value_node, loader)
+        return out
+    if cls is yaml.SequenceNode and node.tag == _SEQ:
+        return [_build(v, loader) for v in node.value]
+    raise _SlowPath
+
+
+class LazyLines(Mapping):
+    """A :data:`LineMap` worked out only when first read (for an error message): the fast parse
+    does not walk the document for lines, which most loads never need.
+
+    >>> lines = LazyLines("a:\\n  - b: 1\\n")
+    >>> lines[("a", 0, "b")], line_of(lines, ("a", 0, "zz"))
+    (2, 2)
+    """
+
+    def __init__(self, text: str, name: str = "<string>") -> None:
+        self._text, self._name = text, name
+        self._lines: LineMap | None = None
+
+    @property
+    def lines(self) -> LineMap:
+        if self._lines is None:
+            self._lines = parse_yaml(self._text, self._name)[1]
+            self._text = ""
+        return self._lines
+
+    def __getitem__(self, path: Path_) -> int:
+        return self.lines[path]
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.lines
+
+    def __iter__(self) -> Iterator[Path_]:
+        return iter(self.lines)
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+
+def parse_yaml_fast(text: str, name: str = "<string>") -> tuple[Any, Mapping[Path_, int]]:
+    """:func:`parse_yaml` with the line map worked out only when read (:class:`LazyLines`):
+    the same data, and the same :class:`YamlSyntaxError` for a bad file.
+
+    Without anchors (no ``&``) no alias can expand, so the alias-bomb count is skipped; a file
+    with anchors, merge keys, non-string or duplicate keys, or any error takes the full path.
+
+    >>> text = "chains:\\n  - id: auto\\n    date: 2026-01-02\\n"
+    >>> parse_yaml_fast(text)[0] == parse_yaml(text)[0]
+    True
+    >>> try:
+    ...     parse_yaml_fast("a: 1\\na: 2\\n")
+    ... except YamlSyntaxError as e:
+    ...     print(e.line, e)
+    2 duplicate key 'a' (first on line 1)
+    """
+    if "&" in text or "<<" in text:
+        return parse_yaml(text, name)
+    try:
+        loader = _FastLoader(text)
+        try:
+            node = loader.get_single_node()
+            data = {} if node is None else _build(node, loader)
+        finally:
+            loader.dispose()
+    except (_SlowPath, yaml.YAMLError, RecursionError, ValueError, TypeError):
+        data = _SlowPath  # the full parse says exactly what is wrong
+    if data is _SlowPath:
+        return parse_yaml(text, name)
+    return data, LazyLines(text, name)
+
+
 def _reader_error(e: yaml.reader.ReaderError, text: str) -> YamlSyntaxError:
     """A control character (or other unreadable one) as an error on its line."""
     pos = e.position if isinstance(e.position, int) else 0
@@ -153,7 +256,7 @@ def _reader_error(e: yaml.reader.ReaderError, text: str) -> YamlSyntaxError:
                            text.count("\n", 0, pos) + 1)
 
 
-def line_of(lines: LineMap, path: Path_) -> int:
+def line_of(lines: Mapping[Path_, int], path: Path_) -> int:
     """Line of ``path``, or of its nearest ancestor that has one."""
     p = tuple(path)
     while p:
