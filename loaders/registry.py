@@ -544,13 +544,16 @@ def plan_writes(frame: pl.DataFrame, changed: set[str], known: set[str], stale: 
 def import_registry(path: Path, store: Any | None, *, mapping: Path | None = None,
                     dry_run: bool = False, seeds_dir: Path | None = None,
                     rules_path: Path | None = None, links_path: Path | None = None,
-                    batch_size: int = 25_000, step: Callable[[str], None] | None = None,
+                    batch_size: int = 25_000, bulk_min: int | None = None,
+                    step: Callable[[str], None] | None = None,
                     progress: Callable[[int], None] | None = None,
                     on_total: Callable[[int], None] | None = None) -> ImportReport:
     """Validate ``path`` and (unless ``dry_run``) upsert its firms into ``store``, all or nothing.
 
     Raises :class:`RegistryError` (every error by row and column) before anything is written.
     Importing the same data again writes nothing (each firm keeps a hash of its registry data).
+    ``bulk_min``: new firms from which FalkorDB writes them through ``GRAPH.BULK`` (default
+    :data:`chainatlas.graph.bulk.BULK_MIN_ROWS`).
     """
     import time
 
@@ -624,7 +627,7 @@ def import_registry(path: Path, store: Any | None, *, mapping: Path | None = Non
     if statements:
         if on_total:
             on_total(sum(len(r) for _, r in statements))
-        bulk.staged_apply(store, statements, progress=progress)
+        bulk.staged_apply(store, statements, progress=progress, bulk_min=bulk_min)
     lap("write")
     report.written = True
     report.seconds = timings
