@@ -26,7 +26,7 @@ ValueError: unknown relationship type: 'NOPE'
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import polars as pl
@@ -369,21 +369,30 @@ def _falkor_staged(store: Any, statements: Sequence[Statement],
             return _encode_nodes(st[1]) if st.labels and st[1].height else None
         return _header(st[1])
 
+    # build the next batch (literal or binary; polars / pyarrow release the GIL) while the
+    # server runs this one; the first firms are encoded while the server copies the graph
+    pool = ThreadPoolExecutor(max_workers=1)
+    futures: dict[int, Future[Any]] = {}
+
+    def ahead(k: int) -> None:
+        if k < len(statements) and k not in futures:
+            futures[k] = pool.submit(prepare, statements[k])
+
     try:
+        ahead(0)
+        if writer is not None:
+            ahead(next((k for k, st in enumerate(statements) if isinstance(st, Create)), 0))
         if conn.exists(live):
             conn.execute_command("GRAPH.COPY", live, staging)
         else:
             store._ensure_schema_on(staging)
         graph = store.db.select_graph(staging)
-        # build the next batch (literal or binary; polars / pyarrow release the GIL) while the
-        # server runs this one
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            pending = pool.submit(prepare, statements[0]) if statements else None
+        with pool:
             for k, st in enumerate(statements):
                 cypher, rows = st
-                prepared = pending.result() if pending else None
-                pending = pool.submit(prepare, statements[k + 1]) \
-                    if k + 1 < len(statements) else None
+                ahead(k)
+                prepared = futures.pop(k).result()
+                ahead(k + 1)
                 if writer is not None and isinstance(st, Create):
                     if st.labels and prepared is not None:
                         writer.nodes(st, prepared)
@@ -404,6 +413,7 @@ def _falkor_staged(store: Any, statements: Sequence[Statement],
         store.server.write_manifest(live, None)
         conn.execute_command("RENAME", staging, live)
     except BaseException as e:
+        pool.shutdown(wait=True, cancel_futures=True)
         if conn.exists(staging):
             conn.execute_command("GRAPH.DELETE", staging)
         if isinstance(e, _BulkMismatch | StoreError) or not isinstance(e, Exception):
