@@ -297,8 +297,10 @@ class _BulkWriter:
         assert isinstance(rows, pl.DataFrame) and st.rel_type
         if rows.height == 0:
             return
-        mapped = pl.concat(self.new_ids) if self.new_ids else \
-            pl.DataFrame(schema={"id": pl.String, "nid": pl.UInt64})
+        if len(self.new_ids) != 1:  # concatenate the batches' ids once
+            self.new_ids = [pl.concat(self.new_ids) if self.new_ids else
+                            pl.DataFrame(schema={"id": pl.String, "nid": pl.UInt64})]
+        mapped = self.new_ids[0]
         missing = set(rows["src"].to_list()) | set(rows["dst"].to_list())
         missing -= self.known.keys()
         missing -= set(mapped.filter(pl.col("id").is_in(list(missing)))["id"].to_list())
