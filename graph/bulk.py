@@ -8,6 +8,8 @@ The registry import (and any other bulk change to a live graph) hands a list of
   the swap; any failure drops the copy and leaves the live graph untouched. Writes made by
   another process between the copy and the swap are lost (imports are not meant to run
   alongside a seed load).
+  :class:`Create` statements (new firms, relationships of new firms) of a large import go
+  through ``GRAPH.BULK`` into the same staged copy (:mod:`chainatlas.graph.bulk_graph`).
 * **Neo4j**: every statement in one explicit transaction; a failure rolls back.
 
 The Cypher builders below are the upsert texts of registry firms, one text per purpose, valid
