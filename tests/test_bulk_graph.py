@@ -213,6 +213,10 @@ def test_failure_after_bulk_leaves_graph_intact_and_store_reopens(tmp_path: Path
         monkeypatch.undo()
         assert sent and dump(s) == before
         assert not s.db.connection.exists("bulkfail__import")
+        # automatic AOF rewrites (paused around GRAPH.COPY, which hangs the server if a
+        # rewrite child is running) are back on after a failure too
+        assert s.db.connection.config_get("auto-aof-rewrite-percentage") == {
+            "auto-aof-rewrite-percentage": "100"}
     finally:
         s.close()
     again = FalkorStore(data, graph_name="bulkfail")
