@@ -187,7 +187,7 @@ def test_failure_after_bulk_leaves_graph_intact_and_store_reopens(tmp_path: Path
         bulk.staged_apply(s, [bulk.Create.nodes(_firm_rows(50))], bulk_min=0)
         before = dump(s)
         assert len(before["nodes"]) == len(s.read("MATCH (n) RETURN n.id AS id"))
-        rels = pl.DataFrame({"src": ["uscc-bulk50"], "dst": ["lixiaqu"], "basis": ["rule"],
+        rels = pl.DataFrame({"src": ["uscc-bulk50"], "dst": ["lixia"], "basis": ["rule"],
                              "note": ["x"], "role": ["member"], "file": ["f"]})
         # 1. a later statement fails after GRAPH.BULK wrote nodes and relationships
         bad = ("UNWIND $rows AS row MATCH (n:Node {id: row.id}) SET n.bad = row.nested",
@@ -242,3 +242,28 @@ def test_create_statements_run_as_cypher_below_the_threshold(pair: Any) -> None:
     bulk.staged_apply(s, [bulk.Create.nodes(_firm_rows(3))], bulk_min=4)
     bulk.staged_apply(pair[1], [bulk.Create.nodes(_firm_rows(3))], bulk_min=0)
     assert dump(s) == dump(pair[1])
+
+
+def test_a_wrong_id_prediction_is_caught_and_redone_by_cypher(pair: Any,
+                                                              monkeypatch: Any) -> None:
+    """If GRAPH.BULK's nodes ever got other ids than predicted, the relationships would join
+    the wrong firms: the check after each batch drops the staged copy and redoes it by Cypher."""
+    rows = _firm_rows(20)
+    rels = pl.DataFrame({"src": ["uscc-bulk3"], "dst": ["lixia"], "basis": ["registry"],
+                         "note": ["区县"], "role": [None], "file": ["f"]})
+    plan = [bulk.Create.nodes(rows), bulk.Create.rels("LOCATED_IN", rels)]
+    real = bulk._BulkWriter._free_slots
+    calls: list[int] = []
+
+    def off_by_seven(self: Any) -> tuple[int, int]:
+        count, holes = real(self)
+        calls.append(count)
+        return count + 7, holes
+
+    monkeypatch.setattr(bulk._BulkWriter, "_free_slots", off_by_seven)
+    bulk.staged_apply(pair[0], plan, bulk_min=0)
+    monkeypatch.undo()
+    bulk.staged_apply(pair[1], plan, bulk_min=NEVER)
+    assert calls and dump(pair[0]) == dump(pair[1])
+    assert pair[0].read("MATCH (:Node {id: 'uscc-bulk3'})-[r:LOCATED_IN]->(d) "
+                        "RETURN d.id AS d")[0]["d"] == "lixia"
