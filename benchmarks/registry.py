@@ -70,48 +70,90 @@ def _timed(fn: Any, runs: int) -> tuple[float, float]:
 
 
 # -- child: one size ------------------------------------------------------------------------
-def child(rows: int, work: Path, runs: int, queries: bool, naive: bool) -> dict[str, Any]:
+NEVER = 10**12
+"""``bulk_min`` that keeps the batched ``UNWIND … CREATE`` path (no GRAPH.BULK)."""
+
+
+def _extract(rows: int, seed: int, work: Path, extracts: Path | None,
+             out: dict[str, Any]) -> Path:
+    from chainatlas.loaders.registry_gen import generate_file
+
+    if extracts is not None and seed == 14 and (extracts / f"registry_{rows}.parquet").exists():
+        return extracts / f"registry_{rows}.parquet"
+    file = work / (f"registry_{rows}.parquet" if seed == 14 else
+                   f"registry_{rows}_seed{seed}.parquet")
+    if not file.exists():
+        t = time.perf_counter()
+        generate_file(rows, seed, file)
+        out.setdefault("generate_s", {})[file.name] = round(time.perf_counter() - t, 1)
+    return file
+
+
+def child(rows: int, work: Path, runs: int, queries: bool, naive: bool,
+          extracts: Path | None = None, increments: tuple[int, ...] = (),
+          compare: bool = True, naive_repeat: int = 3) -> dict[str, Any]:
+    """Import ``rows`` firms by the default path (GRAPH.BULK above ``BULK_MIN_ROWS`` new firms),
+    re-import, then add each of ``increments`` new firms onto that graph; with ``compare`` the
+    same on a second fresh store through the UNWIND path."""
     from chainatlas.graph.falkor import FalkorStore
     from chainatlas.loaders.load import load
     from chainatlas.loaders.registry import import_registry
-    from chainatlas.loaders.registry_gen import generate_file
 
-    file = work / f"registry_{rows}.parquet"
-    out: dict[str, Any] = {"rows": rows}
-    if not file.exists():
-        t = time.perf_counter()
-        generate_file(rows, 14, file)
-        out["generate_s"] = round(time.perf_counter() - t, 1)
-    data = Path(tempfile.mkdtemp(prefix="bench-reg-", dir=work))
-    store = FalkorStore(data)
-    try:
-        load(ROOT / "seeds", store)
-        rss0 = _peak_rss_mib()
-        t = time.perf_counter()
-        report = import_registry(file, store, seeds_dir=ROOT / "seeds",
-                                 links_path=data / "links.yaml")
-        out["import_s"] = round(time.perf_counter() - t, 2)
-        out["phases"] = report.seconds
-        out["placements"] = report.placements
-        out["app_peak_rss_mib"] = round(_peak_rss_mib(), 0)
-        out["app_rss_before_import_mib"] = round(rss0, 0)
-        out["store_peak_rss_mib"] = _server_hwm_mib(store)
-        t = time.perf_counter()
-        again = import_registry(file, store, seeds_dir=ROOT / "seeds",
-                                links_path=data / "links.yaml")
-        out["reimport_s"] = round(time.perf_counter() - t, 2)
-        out["reimport_written_statements"] = again.statements
-        if queries:
-            out["queries"] = bench_queries(store, runs)
-        if naive:
-            out["naive"] = bench_naive(file, work)
-    finally:
-        store.close()
-        shutil.rmtree(data, ignore_errors=True)
+    file = _extract(rows, 14, work, extracts, out := {"rows": rows})
+    extra = [_extract(n, 15 + i, work, None, out) for i, n in enumerate(increments)]
+    for path, bulk_min in (("bulk", None), ("unwind", NEVER))[: 2 if compare else 1]:
+        data = Path(tempfile.mkdtemp(prefix="bench-reg-", dir=work))
+        store = FalkorStore(data)
+        res: dict[str, Any] = out if path == "bulk" else out.setdefault("unwind", {})
+        try:
+            load(ROOT / "seeds", store)
+            rss0 = _peak_rss_mib()
+            t = time.perf_counter()
+            report = import_registry(file, store, seeds_dir=ROOT / "seeds",
+                                     links_path=data / "links.yaml", bulk_min=bulk_min)
+            res["import_s"] = round(time.perf_counter() - t, 2)
+            res["phases"] = report.seconds
+            res["placements"] = report.placements
+            if path == "bulk":
+                out["app_peak_rss_mib"] = round(_peak_rss_mib(), 0)
+                out["app_rss_before_import_mib"] = round(rss0, 0)
+                out["store_peak_rss_mib"] = _server_hwm_mib(store)
+                t = time.perf_counter()
+                again = import_registry(file, store, seeds_dir=ROOT / "seeds",
+                                        links_path=data / "links.yaml")
+                out["reimport_s"] = round(time.perf_counter() - t, 2)
+                out["reimport_written_statements"] = again.statements
+                if queries:
+                    out["queries"] = bench_queries(store, runs)
+            for n, f in zip(increments, extra, strict=True):
+                t = time.perf_counter()
+                inc = import_registry(f, store, seeds_dir=ROOT / "seeds",
+                                      links_path=data / "links.yaml",
+                                      bulk_min=0 if path == "bulk" else NEVER)
+                res.setdefault("increments", {})[str(n)] = {
+                    "import_s": round(time.perf_counter() - t, 2),
+                    "write_s": inc.seconds.get("write"), "new": inc.new}
+        finally:
+            store.close()
+            shutil.rmtree(data, ignore_errors=True)
+    if naive:
+        out["naive"] = bench_naive(file, work, naive_repeat)
     return out
 
 
-def bench_naive(file: Path, work: Path) -> dict[str, Any]:
+def bench_naive(file: Path, work: Path, repeat: int = 3) -> dict[str, Any]:
+    """:func:`naive_round` ``repeat`` times (the three loaders interleaved, so that the load of a
+    shared machine hits them alike): medians, and each round's ratio."""
+    import statistics
+
+    rounds = [naive_round(file, work) for _ in range(repeat)]
+    res: dict[str, Any] = {k: statistics.median(r[k] for r in rounds) for k in rounds[0]}
+    res["rounds_write_ratio"] = [r["write_ratio"] for r in rounds]
+    res["rounds"] = repeat
+    return res
+
+
+def naive_round(file: Path, work: Path) -> dict[str, Any]:
     """Bulk write vs one statement per row, same firms and relationships, fresh stores."""
     import polars as pl
 
@@ -123,7 +165,7 @@ def bench_naive(file: Path, work: Path) -> dict[str, Any]:
     from chainatlas.loaders.registry_rules import classify, load_rules
 
     res: dict[str, Any] = {}
-    for mode in ("bulk", "naive"):
+    for mode in ("bulk", "unwind", "naive"):
         data = Path(tempfile.mkdtemp(prefix=f"bench-{mode}-", dir=work))
         store = FalkorStore(data)
         try:
@@ -139,7 +181,7 @@ def bench_naive(file: Path, work: Path) -> dict[str, Any]:
             ids = set(frame["id"].to_list())
             plan = plan_writes(frame, ids, set(), [], file.name, 25_000)
             t = time.perf_counter()
-            if mode == "bulk":  # time the durability step apart: the naive loader has none
+            if mode != "naive":  # time the durability step apart: the naive loader has none
                 after, spent = store._after_write, []
 
                 def timed_after(after: Any = after, spent: list[float] = spent) -> None:
@@ -148,8 +190,10 @@ def bench_naive(file: Path, work: Path) -> dict[str, Any]:
                     spent.append(time.perf_counter() - t0)
 
                 store._after_write = timed_after
-                bulk.staged_apply(store, plan)
-                res["bulk_compact_s"] = round(sum(spent), 2)
+                # bulk: new firms and their relationships through GRAPH.BULK; unwind: the same
+                # staged copy, 25k-row UNWIND … CREATE batches (the path before GRAPH.BULK)
+                bulk.staged_apply(store, plan, bulk_min=0 if mode == "bulk" else NEVER)
+                res[f"{mode}_compact_s"] = round(sum(spent), 2)
             else:  # one statement per row, parameters through the client
                 for cypher, rows in plan:
                     single = cypher.replace("UNWIND $rows AS row ", "")
@@ -166,6 +210,8 @@ def bench_naive(file: Path, work: Path) -> dict[str, Any]:
     res["write_ratio_without_compaction"] = round(
         res["naive_write_s"] / (res["bulk_write_s"] - res["bulk_compact_s"]), 1)
     res["end_to_end_ratio"] = round(res["naive_end_to_end_s"] / res["bulk_end_to_end_s"], 1)
+    res["unwind_write_ratio"] = round(res["naive_write_s"] / res["unwind_write_s"], 1)
+    res["bulk_vs_unwind_write"] = round(res["unwind_write_s"] / res["bulk_write_s"], 2)
     return res
 
 
@@ -379,10 +425,22 @@ def main() -> None:
     ap.add_argument("--child", type=int)
     ap.add_argument("--queries", action="store_true")
     ap.add_argument("--naive", action="store_true")
+    ap.add_argument("--extracts", type=Path, default=None,
+                    help="directory holding ready registry_N.parquet extracts (seed 14)")
+    ap.add_argument("--increments", default="1000,10000",
+                    help="new firms imported onto each imported graph (comma list; '' for none)")
+    ap.add_argument("--no-compare", action="store_true",
+                    help="skip the second import through the UNWIND path")
+    ap.add_argument("--no-queries", action="store_true")
+    ap.add_argument("--naive-rounds", type=int, default=3,
+                    help="rounds of bulk / UNWIND / naive on the 10k rows (medians reported)")
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
+    increments = tuple(int(x) for x in args.increments.split(",") if x)
     if args.child:
-        print(json.dumps(child(args.child, args.work, args.runs, args.queries, args.naive),
+        print(json.dumps(child(args.child, args.work, args.runs, args.queries, args.naive,
+                               args.extracts, increments, not args.no_compare,
+                               args.naive_rounds),
                          ensure_ascii=False))
         return
     sizes = [int(x) for x in args.sizes.split(",")]
@@ -392,8 +450,13 @@ def main() -> None:
     results = []
     for n in sizes:
         cmd = [sys.executable, __file__, "--child", str(n), "--work", str(args.work),
-               "--runs", str(args.runs)]
-        if n == q_size:
+               "--runs", str(args.runs), "--increments", args.increments,
+               "--naive-rounds", str(args.naive_rounds)]
+        if args.extracts:
+            cmd += ["--extracts", str(args.extracts)]
+        if args.no_compare:
+            cmd.append("--no-compare")
+        if n == q_size and not args.no_queries:
             cmd.append("--queries")
         if n == 10_000:
             cmd.append("--naive")
@@ -407,18 +470,32 @@ def main() -> None:
         results.append(r)
         print(f"\n## {n:,} rows (load average after: {os.getloadavg()[0]:.1f})")
         print(f"import {r['import_s']} s (goal 100k < 15 s, 1M < 180 s); phases {r['phases']}")
+        if "unwind" in r:
+            u = r["unwind"]
+            print(f"same import through the UNWIND path (no GRAPH.BULK): {u['import_s']} s, "
+                  f"write {u['phases'].get('write')} s vs {r['phases'].get('write')} s = "
+                  f"{u['phases'].get('write', 0) / max(r['phases'].get('write', 1e-9), 1e-9):.2f}×")
+        for name, res in (("GRAPH.BULK", r), ("UNWIND", r.get("unwind", {}))):
+            for k, v in res.get("increments", {}).items():
+                print(f"then {int(k):,} new firms onto it by {name}: import {v['import_s']} s, "
+                      f"write {v['write_s']} s")
         print(f"re-import of the same file {r['reimport_s']} s, "
               f"{r['reimport_written_statements']} write statements")
         print(f"memory: app peak RSS {r['app_peak_rss_mib']:.0f} MiB, store peak RSS "
               f"{r['store_peak_rss_mib'] or 0:.0f} MiB (goal total < 6 GiB at 1M)")
         if "naive" in r:
             nv = r["naive"]
-            print(f"bulk vs naive (same {n:,} rows): write {nv['bulk_write_s']} s vs "
+            print(f"bulk vs naive (same {n:,} rows, medians of {nv['rounds']} interleaved rounds; "
+                  f"each round's write ratio {nv['rounds_write_ratio']}):")
+            print(f"  write {nv['bulk_write_s']} s vs "
                   f"{nv['naive_write_s']} s = {nv['write_ratio']}× (goal ≥ 20×); end to end "
                   f"{nv['bulk_end_to_end_s']} s vs {nv['naive_end_to_end_s']} s = "
                   f"{nv['end_to_end_ratio']}×; bulk without its AOF compaction "
                   f"({nv['bulk_compact_s']} s, the naive loader does none): "
                   f"{nv['write_ratio_without_compaction']}×")
+            print(f"  the UNWIND path on the same rows: write {nv['unwind_write_s']} s "
+                  f"(naive ratio {nv['unwind_write_ratio']}×; GRAPH.BULK is "
+                  f"{nv['bulk_vs_unwind_write']}× faster)")
         if "queries" in r:
             print(f"queries at {n:,} rows (p95 over {args.runs} runs; networkx export "
                   f"{r['queries']['nx_export_s']} s):")

@@ -519,19 +519,23 @@ def plan_writes(frame: pl.DataFrame, changed: set[str], known: set[str], stale: 
     def batches(cypher: str, rows: pl.DataFrame) -> list[Any]:
         return [(cypher, rows.slice(i, batch_size)) for i in range(0, rows.height, batch_size)]
 
+    def created(make: Callable[[pl.DataFrame], Any], rows: pl.DataFrame) -> list[Any]:
+        # creations only: FalkorDB may send these through GRAPH.BULK (graph/bulk.py)
+        return [make(rows.slice(i, batch_size)) for i in range(0, rows.height, batch_size)]
+
     stale_df = pl.DataFrame({"id": stale}, schema={"id": pl.String})
     own_upd = upd.filter(~pl.col("doc")).select("id", pl.col("own").alias("props"))
     doc_upd = upd.filter(pl.col("doc")).select("id", pl.col("docp").alias("props"))
     return [
         *batches(bulk.drop_registry_nodes(), stale_df),
-        *batches(bulk.create_firms(), new.select("id", pl.col("own").alias("props"))),
+        *created(bulk.Create.nodes, new.select("id", pl.col("own").alias("props"))),
         *batches(bulk.upsert_firms(), own_upd),
         *batches(bulk.upsert_firms(), doc_upd),
-        *batches(bulk.create_rule_rels("LOCATED_IN"), rel_rows(new, "LOCATED_IN")),
+        *created(lambda r: bulk.Create.rels("LOCATED_IN", r), rel_rows(new, "LOCATED_IN")),
         *batches(bulk.drop_stale_rels("LOCATED_IN", "District", "registry"),
                  keep(upd, "LOCATED_IN")),
         *batches(bulk.merge_rule_rels("LOCATED_IN"), rel_rows(upd, "LOCATED_IN")),
-        *batches(bulk.create_rule_rels("IN_SEGMENT"), rel_rows(new, "IN_SEGMENT")),
+        *created(lambda r: bulk.Create.rels("IN_SEGMENT", r), rel_rows(new, "IN_SEGMENT")),
         *batches(bulk.drop_stale_rels("IN_SEGMENT", "Segment", "rule"), keep(upd, "IN_SEGMENT")),
         *batches(bulk.merge_rule_rels("IN_SEGMENT"), rel_rows(upd, "IN_SEGMENT")),
     ]
@@ -540,13 +544,16 @@ def plan_writes(frame: pl.DataFrame, changed: set[str], known: set[str], stale: 
 def import_registry(path: Path, store: Any | None, *, mapping: Path | None = None,
                     dry_run: bool = False, seeds_dir: Path | None = None,
                     rules_path: Path | None = None, links_path: Path | None = None,
-                    batch_size: int = 25_000, step: Callable[[str], None] | None = None,
+                    batch_size: int = 25_000, bulk_min: int | None = None,
+                    step: Callable[[str], None] | None = None,
                     progress: Callable[[int], None] | None = None,
                     on_total: Callable[[int], None] | None = None) -> ImportReport:
     """Validate ``path`` and (unless ``dry_run``) upsert its firms into ``store``, all or nothing.
 
     Raises :class:`RegistryError` (every error by row and column) before anything is written.
     Importing the same data again writes nothing (each firm keeps a hash of its registry data).
+    ``bulk_min``: new firms from which FalkorDB writes them through ``GRAPH.BULK`` (default
+    :data:`chainatlas.graph.bulk.BULK_MIN_ROWS`).
     """
     import time
 
@@ -622,7 +629,7 @@ def import_registry(path: Path, store: Any | None, *, mapping: Path | None = Non
     if statements:
         if on_total:
             on_total(sum(len(r) for _, r in statements))
-        bulk.staged_apply(store, statements, progress=progress)
+        bulk.staged_apply(store, statements, progress=progress, bulk_min=bulk_min)
     lap("write")
     report.written = True
     report.seconds = timings
