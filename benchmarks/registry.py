@@ -9,8 +9,9 @@ the extract (``chainatlas generate-registry``, Parquet, cached under the work di
 app's peak RSS and the store server's peak RSS (``VmHWM``). On the 10k rows it also writes the
 same firms and relationships with a naive loader (one statement per row) on a fresh store, and
 at the largest size ≤ 100k it times the queries (p95 over ``--runs``) against the same answers
-computed in networkx from the same graph. Figures go to stdout; copy them into
-benchmarks/README.md.
+computed in networkx from the same graph (p95 and median; the query texts from before the
+search indexes, gap tallies and related's document-firm lists are timed in the same run).
+Figures go to stdout; copy them into benchmarks/README.md.
 """
 
 from __future__ import annotations

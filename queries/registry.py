@@ -87,7 +87,7 @@ NAMED_QUERIES: dict[str, NamedQuery] = {
                    "Partners, suppliers and customers of the firms of chains (list of ids)",
                    example={"chains": ["integrated-circuits"]}),
         NamedQuery("related", related.RELATED, ("id", "city", "chain_kind", "cap", "registry"),
-                   "Enterprises related to an enterprise, one row per (firm, reason, via)",
+                   "Enterprises related to an enterprise: per (reason, via, sources) the firms",
                    {"city": "city", "chain_kind": "chain", "cap": related.CAP,
                     "registry": "registry"},
                    example={"id": "byd"}),
