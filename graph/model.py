@@ -135,6 +135,11 @@ visit only the document graph (``basis IN [stated, inferred, reference]``), and 
 firm's scalar name keys (name without legal form, its pinyin, its initials) answer exact and
 prefix lookups (``=`` / ``IN`` / ``STARTS WITH``) from an index instead of a scan of millions."""
 
+TEXT_INDEX: tuple[str, str] = ("Enterprise", "key_grams")
+"""The full-text index of registry firms (both stores): name bigrams and prefix tokens written
+by the import (:mod:`chainatlas.graph.textkeys`). Search asks it for prefix and mid-name
+candidates; unlike a range index it stops at ``LIMIT``, so a broad input stays fast."""
+
 _ACTORS = frozenset({"Enterprise", "Platform", "Park", "Cluster", "Project", "Agency"})
 _CHAINISH = frozenset({"Chain", "Segment"})
 _ANY = frozenset(ALL_LABELS)

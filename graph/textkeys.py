@@ -1,0 +1,92 @@
+"""Full-text keys of registry firms: name bigrams and name / pinyin / initials prefix tokens.
+
+The registry import writes one string property per firm, ``key_grams``: space-separated tokens
+that a full-text index on ``Enterprise.key_grams`` serves on both stores (FalkorDB: RediSearch,
+created without stemming; Neo4j: Lucene, ``whitespace`` analyzer). Search asks that index for
+candidates and verifies them in Cypher (``STARTS WITH`` / ``CONTAINS`` on the scalar keys), so a
+token that matches too much costs nothing but a rejected candidate. Unlike a range index, a
+full-text lookup stops at ``LIMIT``: a prefix that starts three quarters of a million names
+(济南) is answered from the first few hundred candidates.
+
+Tokens use only ``[a-z0-9]`` (no tokenizer splits them, no stop word equals one):
+
+* ``s`` + :func:`code` of the first two characters of ``key_name`` — the name's start;
+* ``g`` + :func:`code` of each distinct character bigram of ``key_name`` — any substring of at
+  least two characters is found through its bigrams (all must be present);
+* ``q`` + the first :data:`TOKEN_CHARS` characters of ``key_pinyin`` (other characters as ``0``)
+  and ``x`` + the same of ``key_initials`` — found by a prefix query (``qjinan*``).
+
+>>> grams_text("济南重汽", "jinanzhongqi", "jnzq")
+'s6d4e5357 g6d4e5357 g535791cd g91cd6c7d qjinanzhongqi xjnzq'
+>>> name_terms("重汽"), start_term("济南重汽")
+(['g91cd6c7d'], 's6d4e5357')
+>>> latin_term("x", "jn"), latin_term("q", "jinanquanchengkeji")
+(('xjn', True), ('qjinanquanchengke', False))
+"""
+
+from __future__ import annotations
+
+import re
+
+TOKEN_CHARS = 16
+"""Pinyin and initials tokens keep this many leading characters (a longer input is looked up
+by its first :data:`TOKEN_CHARS` characters as a whole token, then verified)."""
+
+_NOT_LATIN = re.compile(r"[^a-z0-9]")
+
+
+def code(text: str) -> str:
+    """Four hex digits per character (astral characters share ``ffff``: the Cypher check
+    removes what they let through).
+
+    >>> code("重汽"), code("a1")
+    ('91cd6c7d', '00610031')
+    """
+    return "".join(f"{min(ord(c), 0xFFFF):04x}" for c in text)
+
+
+def bigrams(text: str) -> list[str]:
+    """Distinct character bigrams in order of appearance.
+
+    >>> bigrams("济南济南泉")
+    ['济南', '南济', '南泉']
+    """
+    return list(dict.fromkeys(text[i:i + 2] for i in range(len(text) - 1)))
+
+
+def name_terms(text: str) -> list[str]:
+    """The bigram tokens a name containing ``text`` must hold (none for one character)."""
+    return ["g" + code(b) for b in bigrams(text)]
+
+
+def start_term(text: str) -> str:
+    """The start token of names beginning with ``text`` (at least two characters)."""
+    return "s" + code(text[:2])
+
+
+def latin(text: str) -> str:
+    """``text`` cut to :data:`TOKEN_CHARS` characters, anything but ``[a-z0-9]`` as ``0``.
+
+    >>> latin("ABC(d)-e")
+    'abc0d00e'
+    """
+    return _NOT_LATIN.sub("0", text.lower()[:TOKEN_CHARS])
+
+
+def latin_term(marker: str, text: str) -> tuple[str, bool]:
+    """The token to look ``text`` up by and whether it is a prefix query (shorter than
+    :data:`TOKEN_CHARS`) or a whole token (the first :data:`TOKEN_CHARS` characters)."""
+    return marker + latin(text), len(text) < TOKEN_CHARS
+
+
+def grams_text(key_name: str | None, key_pinyin: str | None, key_initials: str | None) -> str:
+    """The ``key_grams`` value of a firm (what the import writes, column-wise, in
+    :func:`chainatlas.loaders.registry.grams_column`)."""
+    name = key_name or ""
+    tokens = [start_term(name)] if len(name) >= 2 else []
+    tokens += name_terms(name)
+    if key_pinyin:
+        tokens.append("q" + latin(key_pinyin))
+    if key_initials:
+        tokens.append("x" + latin(key_initials))
+    return " ".join(tokens)
