@@ -69,7 +69,8 @@ def _timed(fn: Any, runs: int) -> tuple[float, Any]:
 
 
 # -- child: one size ------------------------------------------------------------------------
-def child(rows: int, work: Path, runs: int, queries: bool, naive: bool) -> dict[str, Any]:
+def child(rows: int, work: Path, runs: int, queries: bool, naive: bool,
+          search_only: bool = False) -> dict[str, Any]:
     from chainatlas.graph.falkor import FalkorStore
     from chainatlas.loaders.load import load
     from chainatlas.loaders.registry import import_registry
@@ -101,7 +102,7 @@ def child(rows: int, work: Path, runs: int, queries: bool, naive: bool) -> dict[
         out["reimport_s"] = round(time.perf_counter() - t, 2)
         out["reimport_written_statements"] = again.statements
         if queries:
-            out["queries"] = bench_queries(store, runs)
+            out["queries"] = (bench_search if search_only else bench_queries)(store, runs)
         if naive:
             out["naive"] = bench_naive(file, work)
     finally:
@@ -262,8 +263,41 @@ SCAN_SEARCH = (
 """search's candidate query before the indexes: every node's keys scanned with CONTAINS."""
 
 
+def search_cases(store: Any, g: Any) -> dict[str, Any]:
+    """Search rows (store side, and the same answer from networkx when ``g`` is given)."""
+    from chainatlas.queries import search
+
+    def nx(q: str) -> Any:
+        return (lambda: nx_search(g, q)) if g is not None else None
+
+    jn = {"q": "济南", "q2": "济南", "qs": ["济南"], "q_end": search.prefix_end("济南"),
+          "q2_end": search.prefix_end("济南"), "cap": search.REGISTRY_CAP}
+    return {
+        "search hit 比亚迪": (lambda: search.search(store, "比亚迪"), nx("比亚迪")),
+        "search miss (fuzzy)": (lambda: search.search(store, "zzqqxx"), nx("zzqqxx")),
+        "search prefix 济南 (broad)": (lambda: search.search(store, "济南"), nx("济南")),
+        "search mid-name 泉城科技": (lambda: search.search(store, "泉城科技"), nx("泉城科技")),
+        "search mid-name 科技 (broad)": (lambda: search.search(store, "科技"), nx("科技")),
+        "search pinyin jinan (broad)": (lambda: search.search(store, "jinan"), nx("jinan")),
+        "search pinyin long": (lambda: search.search(store, "jinanquanchengkeji1"),
+                               nx("jinanquanchengkeji1")),
+        # the registry lookup before the full-text index: range-index prefixes
+        "before: registry range prefix 济南": (
+            lambda: store.read(search.REGISTRY_CANDIDATES, jn), nx("济南")),
+    }
+
+
+def bench_search(store: Any, runs: int) -> dict[str, Any]:
+    """Only the search rows, without the networkx copy (``--search-only``)."""
+    out: dict[str, Any] = {"nx_export_s": None}
+    for name, (ours, _) in search_cases(store, None).items():
+        p_ours, _ = _timed(ours, runs)
+        out[name] = {"store_p95_ms": round(p_ours, 1), "networkx_p95_ms": 0.0, "ratio": None}
+    return out
+
+
 def bench_queries(store: Any, runs: int) -> dict[str, Any]:
-    from chainatlas.queries import gaps, neighbourhood, related, search
+    from chainatlas.queries import gaps, neighbourhood, related
     from chainatlas.queries.registry_counts import segment_counts
 
     firm = store.read("MATCH (n:Enterprise {basis: 'registry'})-[:IN_SEGMENT]->"
@@ -278,14 +312,9 @@ def bench_queries(store: Any, runs: int) -> dict[str, Any]:
                                   lambda: nx_related(g, firm)),
         "gap counts 集成电路": (lambda: segment_counts(store, "integrated-circuits"),
                              lambda: nx_gap_counts(g, "integrated-circuits")),
-        "search hit 比亚迪": (lambda: search.search(store, "比亚迪"),
-                           lambda: nx_search(g, "比亚迪")),
-        "search miss (fuzzy)": (lambda: search.search(store, "zzqqxx"),
-                                lambda: nx_search(g, "zzqqxx")),
         "neighbourhood byd d2": (lambda: neighbourhood.neighbourhood(store, "byd", depth=2),
                                  lambda: nx_neighbourhood(g, "byd")),
-        "search prefix 济南 (broad)": (lambda: search.search(store, "济南"),
-                                   lambda: nx_search(g, "济南")),
+        **search_cases(store, g),
         "gap report 集成电路": (lambda: gaps.gap_report(store, "integrated-circuits"),
                             lambda: nx_gap_counts(g, "integrated-circuits")),
         # the query texts before the tallies / indexes, timed in the same run
@@ -315,11 +344,13 @@ def main() -> None:
     ap.add_argument("--child", type=int)
     ap.add_argument("--queries", action="store_true")
     ap.add_argument("--naive", action="store_true")
+    ap.add_argument("--search-only", action="store_true",
+                    help="time only the search rows (no networkx copy, no naive loader)")
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     if args.child:
-        print(json.dumps(child(args.child, args.work, args.runs, args.queries, args.naive),
-                         ensure_ascii=False))
+        print(json.dumps(child(args.child, args.work, args.runs, args.queries, args.naive,
+                               args.search_only), ensure_ascii=False))
         return
     sizes = [int(x) for x in args.sizes.split(",")]
     q_size = max([s for s in sizes if s <= 100_000] or [sizes[0]])
@@ -331,7 +362,9 @@ def main() -> None:
                "--runs", str(args.runs)]
         if n == q_size:
             cmd.append("--queries")
-        if n == 10_000:
+        if args.search_only:
+            cmd.append("--search-only")
+        elif n == 10_000:
             cmd.append("--naive")
         t = time.perf_counter()
         proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
