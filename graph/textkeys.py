@@ -8,18 +8,19 @@ token that matches too much costs nothing but a rejected candidate. Unlike a ran
 full-text lookup stops at ``LIMIT``: a prefix that starts three quarters of a million names
 (济南) is answered from the first few hundred candidates.
 
-Tokens use only ``[a-z0-9]`` (no tokenizer splits them, no stop word equals one):
+Tokens hold only Chinese characters and ``[a-z0-9]`` (:func:`plain`: anything else becomes
+``0``), so no tokenizer splits them and no stop word equals one:
 
-* ``s`` + :func:`code` of the first two characters of ``key_name`` — the name's start;
-* ``g`` + :func:`code` of each distinct character bigram of ``key_name`` — any substring of at
-  least two characters is found through its bigrams (all must be present);
+* ``s`` + the first two characters of ``key_name`` — the name's start;
+* ``g`` + each distinct character bigram of ``key_name`` — any substring of at least two
+  characters is found through its bigrams (all must be present);
 * ``q`` + the first :data:`TOKEN_CHARS` characters of ``key_pinyin`` (other characters as ``0``)
   and ``x`` + the same of ``key_initials`` — found by a prefix query (``qjinan*``).
 
 >>> grams_text("济南重汽", "jinanzhongqi", "jnzq")
-'s6d4e5357 g6d4e5357 g535791cd g91cd6c7d qjinanzhongqi xjnzq'
+'s济南 g济南 g南重 g重汽 qjinanzhongqi xjnzq'
 >>> name_terms("重汽"), start_term("济南重汽")
-(['g91cd6c7d'], 's6d4e5357')
+(['g重汽'], 's济南')
 >>> latin_term("x", "jn"), latin_term("q", "jinanquanchengkeji")
 (('xjn', True), ('qjinanquanchengke', False))
 """
@@ -33,16 +34,20 @@ TOKEN_CHARS = 16
 by its first :data:`TOKEN_CHARS` characters as a whole token, then verified)."""
 
 _NOT_LATIN = re.compile(r"[^a-z0-9]")
+NOT_PLAIN = "[^\u3400-\u9fffa-z0-9]"
+"""Characters a token may not hold (the same class as :func:`chainatlas.graph.names.has_cjk`
+plus ``[a-z0-9]``; the pattern is valid in Python's ``re`` and in polars)."""
+_NOT_PLAIN = re.compile(NOT_PLAIN)
 
 
-def code(text: str) -> str:
-    """Four hex digits per character (astral characters share ``ffff``: the Cypher check
-    removes what they let through).
+def plain(text: str) -> str:
+    """``text`` with anything but Chinese characters and ``[a-z0-9]`` as ``0`` (the Cypher
+    check removes what such a stand-in lets through).
 
-    >>> code("重汽"), code("a1")
-    ('91cd6c7d', '00610031')
+    >>> plain("ab(c)·重汽")
+    'ab0c00重汽'
     """
-    return "".join(f"{min(ord(c), 0xFFFF):04x}" for c in text)
+    return _NOT_PLAIN.sub("0", text)
 
 
 def bigrams(text: str) -> list[str]:
@@ -56,12 +61,12 @@ def bigrams(text: str) -> list[str]:
 
 def name_terms(text: str) -> list[str]:
     """The bigram tokens a name containing ``text`` must hold (none for one character)."""
-    return ["g" + code(b) for b in bigrams(text)]
+    return ["g" + b for b in bigrams(plain(text))]
 
 
 def start_term(text: str) -> str:
     """The start token of names beginning with ``text`` (at least two characters)."""
-    return "s" + code(text[:2])
+    return "s" + plain(text[:2])
 
 
 def latin(text: str) -> str:

@@ -390,26 +390,22 @@ scalar search keys ``key_name`` / ``key_pinyin`` / ``key_initials``; 16: the ful
 form."""
 
 
-def grams_column(frame: pl.DataFrame) -> pl.Expr:
+def grams_column() -> pl.Expr:
     """:func:`chainatlas.graph.textkeys.grams_text` of every row's ``key_name``,
-    ``key_pinyin`` and ``key_initials``, column-wise (one :func:`~chainatlas.graph.textkeys.code`
-    per distinct character, not per name).
+    ``key_pinyin`` and ``key_initials``, column-wise.
 
-    >>> f = pl.DataFrame({"key_name": ["济南重汽", ""], "key_pinyin": ["jinanzhongqi", ""],
-    ...                   "key_initials": ["jnzq", ""]})
-    >>> f.select(grams_column(f)).to_series().to_list()
-    ['s6d4e5357 g6d4e5357 g535791cd g91cd6c7d qjinanzhongqi xjnzq', '']
+    >>> f = pl.DataFrame({"key_name": ["济南重汽", "", "a(b)"],
+    ...                   "key_pinyin": ["jinanzhongqi", "", ""], "key_initials": ["jnzq", "", ""]})
+    >>> f.select(grams_column()).to_series().to_list()
+    ['s济南 g济南 g南重 g重汽 qjinanzhongqi xjnzq', '', 'sa0 ga0 g0b gb0']
     """
-    from chainatlas.graph.textkeys import TOKEN_CHARS, code
+    from chainatlas.graph.textkeys import NOT_PLAIN, TOKEN_CHARS
 
-    chars = pl.col("key_name").fill_null("").str.split("")
-    distinct = frame.select(chars.explode().unique().drop_nulls()).to_series().to_list()
-    hexs = chars.list.eval(pl.element().replace_strict({c: code(c) for c in distinct if c},
-                                                       default=""))
-    grams = hexs.list.eval((pl.lit("g") + pl.element() + pl.element().shift(-1)).drop_nulls()
-                           ).list.unique(maintain_order=True)
-    start = pl.when(pl.col("key_name").fill_null("").str.len_chars() >= 2).then(
-        pl.lit("s") + hexs.list.get(0, null_on_oob=True) + hexs.list.get(1, null_on_oob=True))
+    key = pl.col("key_name").fill_null("").str.replace_all(NOT_PLAIN, "0")
+    grams = key.str.split("").list.eval(
+        (pl.lit("g") + pl.element() + pl.element().shift(-1)).drop_nulls()
+    ).list.unique(maintain_order=True)
+    start = pl.when(key.str.len_chars() >= 2).then(pl.lit("s") + key.str.slice(0, 2))
 
     def latin(col: str, marker: str) -> pl.Expr:
         v = (pl.col(col).fill_null("").str.to_lowercase().str.slice(0, TOKEN_CHARS)
@@ -463,7 +459,7 @@ def firm_frame(df: pl.DataFrame, ids: pl.Series, doc_ids: set[str],
         .alias("search_keys"),
         pl.format("{}:{}", pl.lit(file_label), "row").alias("registry_source"),
     ).drop("key")
-    base = base.with_columns(grams_column(base).alias("key_grams"))
+    base = base.with_columns(grams_column().alias("key_grams"))
     hashed = [*REGISTRY_PROPS, *OWN_PROPS, "district", "segs", "doc"]
     base = base.with_columns(pl.struct(hashed).hash(seed=HASH_SEED).cast(pl.String).alias("hash"))
     own = pl.struct(
