@@ -12,13 +12,14 @@ Tokens hold only Chinese characters and ``[a-z0-9]`` (:func:`plain`: anything el
 ``0``), so no tokenizer splits them and no stop word equals one:
 
 * ``s`` + the first two characters of ``key_name`` — the name's start;
-* ``g`` + each distinct character bigram of ``key_name`` — any substring of at least two
-  characters is found through its bigrams (all must be present);
+* ``g`` + each character bigram of ``key_name`` (the pairs from the first character, then
+  those from the second: how the import builds them column-wise) — any substring of at least
+  two characters is found through its bigrams (all must be present);
 * ``q`` + the first :data:`TOKEN_CHARS` characters of ``key_pinyin`` (other characters as ``0``)
   and ``x`` + the same of ``key_initials`` — found by a prefix query (``qjinan*``).
 
 >>> grams_text("济南重汽", "jinanzhongqi", "jnzq")
-'s济南 g济南 g南重 g重汽 qjinanzhongqi xjnzq'
+'s济南 g济南 g重汽 g南重 qjinanzhongqi xjnzq'
 >>> name_terms("重汽"), start_term("济南重汽")
 (['g重汽'], 's济南')
 >>> latin_term("x", "jn"), latin_term("q", "jinanquanchengkeji")
@@ -87,9 +88,10 @@ def latin_term(marker: str, text: str) -> tuple[str, bool]:
 def grams_text(key_name: str | None, key_pinyin: str | None, key_initials: str | None) -> str:
     """The ``key_grams`` value of a firm (what the import writes, column-wise, in
     :func:`chainatlas.loaders.registry.grams_column`)."""
-    name = key_name or ""
+    name = plain(key_name or "")
     tokens = [start_term(name)] if len(name) >= 2 else []
-    tokens += name_terms(name)
+    tokens += ["g" + name[i:i + 2] for i in [*range(0, len(name) - 1, 2),
+                                             *range(1, len(name) - 1, 2)]]
     if key_pinyin:
         tokens.append("q" + latin(key_pinyin))
     if key_initials:
