@@ -23,6 +23,7 @@ from chainatlas.graph.model import (
     ALL_LABELS,
     BASE_LABEL,
     SEARCH_INDEXES,
+    TEXT_INDEX,
     GraphData,
     label_to_kind,
 )
@@ -213,6 +214,12 @@ class FalkorStore(GraphStore):
             if (label, prop) not in existing:
                 self._run(f"CREATE INDEX FOR (n:{label}) ON (n.{prop})", None,
                           read_only=False, timeout_ms=None, graph=graph)
+        if TEXT_INDEX not in existing:  # no language / stop words: the label has range
+            # indexes, and index-level options can be set only by the first full-text field
+            self._run("CALL db.idx.fulltext.createNodeIndex({label: $label}, "
+                      "{field: $field, nostem: true})",
+                      {"label": TEXT_INDEX[0], "field": TEXT_INDEX[1]},
+                      read_only=False, timeout_ms=None, graph=graph)
         try:
             self.db.connection.execute_command(
                 "GRAPH.CONSTRAINT", "CREATE", graph, "UNIQUE", "NODE", BASE_LABEL,
@@ -223,6 +230,22 @@ class FalkorStore(GraphStore):
 
     def ensure_schema(self) -> None:
         self._ensure_schema_on(self.graph_name)
+
+    def fulltext_call(self, param: str) -> str:
+        """RediSearch through FalkorDB's procedure; it yields lazily, so ``LIMIT`` stops it.
+
+        >>> FalkorStore.fulltext_call(None, "ft")  # type: ignore[arg-type]
+        "CALL db.idx.fulltext.queryNodes('Enterprise', $ft) YIELD node AS n"
+        """
+        return f"CALL db.idx.fulltext.queryNodes('{TEXT_INDEX[0]}', ${param}) YIELD node AS n"
+
+    def fulltext_query(self, terms: list[str], prefix: str | None = None) -> str:
+        """RediSearch syntax: space-separated terms must all match; ``tok*`` is a prefix.
+
+        >>> FalkorStore.fulltext_query(None, ["ga", "gb"], "qji")  # type: ignore[arg-type]
+        'ga gb qji*'
+        """
+        return " ".join([*terms, *([prefix + "*"] if prefix else [])])
 
     def exists(self, graph: str | None = None) -> bool:
         try:

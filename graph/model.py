@@ -132,8 +132,14 @@ SEARCH_INDEXES: tuple[tuple[str, str], ...] = (
 )
 """Range indexes for search at scale (both stores): ``Node.basis`` lets the substring search
 visit only the document graph (``basis IN [stated, inferred, reference]``), and a registry
-firm's scalar name keys (name without legal form, its pinyin, its initials) answer exact and
-prefix lookups (``=`` / ``IN`` / ``STARTS WITH``) from an index instead of a scan of millions."""
+firm's scalar name keys (name without legal form, its pinyin, its initials) answer exact lookups
+(``=`` / ``IN``) from an index instead of a scan of millions (prefixes and mid-name substrings:
+:data:`TEXT_INDEX`)."""
+
+TEXT_INDEX: tuple[str, str] = ("Enterprise", "key_grams")
+"""The full-text index of registry firms (both stores): name bigrams and prefix tokens written
+by the import (:mod:`chainatlas.graph.textkeys`). Search asks it for prefix and mid-name
+candidates; unlike a range index it stops at ``LIMIT``, so a broad input stays fast."""
 
 _ACTORS = frozenset({"Enterprise", "Platform", "Park", "Cluster", "Project", "Agency"})
 _CHAINISH = frozenset({"Chain", "Segment"})

@@ -29,6 +29,7 @@ from chainatlas.graph.model import (
     ALL_LABELS,
     BASE_LABEL,
     SEARCH_INDEXES,
+    TEXT_INDEX,
     GraphData,
     label_to_kind,
 )
@@ -86,7 +87,19 @@ def schema_statements() -> list[str]:
         "ON EACH [n.name, n.name_en, n.aliases_text] "
         "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}"
     )
+    stmts.append(
+        f"CREATE FULLTEXT INDEX {TEXT_INDEX_NAME} IF NOT EXISTS FOR (n:{TEXT_INDEX[0]}) "
+        f"ON EACH [n.{TEXT_INDEX[1]}] "
+        "OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}"
+    )
     return stmts
+
+
+TEXT_INDEX_NAME = "enterprise_key_grams"
+"""Neo4j's name of :data:`~chainatlas.graph.model.TEXT_INDEX` (tokens split on spaces only)."""
+FULLTEXT_LIMIT = 2000
+"""Lucene answers by score, gathering every match first: at most this many candidates per
+full-text lookup (the Cypher check after it keeps those that really match)."""
 
 
 def storable_problem(value: Any) -> str | None:
@@ -240,6 +253,25 @@ class Neo4jStore(GraphStore):
                                       routing_=RoutingControl.WRITE)
         except (Neo4jError, ServiceUnavailable, SessionExpired, OSError) as e:
             raise _translate(e) from e
+
+    def fulltext_call(self, param: str) -> str:
+        """Lucene through Neo4j's procedure, at most :data:`FULLTEXT_LIMIT` candidates.
+
+        >>> print(Neo4jStore.fulltext_call(None, "ft"))  # type: ignore[arg-type]
+        ... # doctest: +NORMALIZE_WHITESPACE
+        CALL db.index.fulltext.queryNodes('enterprise_key_grams', $ft, {limit: 2000})
+        YIELD node AS n
+        """
+        return (f"CALL db.index.fulltext.queryNodes('{TEXT_INDEX_NAME}', ${param}, "
+                f"{{limit: {FULLTEXT_LIMIT}}}) YIELD node AS n")
+
+    def fulltext_query(self, terms: list[str], prefix: str | None = None) -> str:
+        """Lucene syntax: every term required (``AND``); ``tok*`` is a prefix.
+
+        >>> Neo4jStore.fulltext_query(None, ["ga", "gb"], "qji")  # type: ignore[arg-type]
+        'ga AND gb AND qji*'
+        """
+        return " AND ".join([*terms, *([prefix + "*"] if prefix else [])])
 
     def ensure_schema(self) -> None:
         for stmt in schema_statements():

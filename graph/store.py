@@ -91,6 +91,17 @@ class GraphStore(ABC):
         rels = {r["type"]: int(r["count"]) for r in self.read(count_rels_by_type())}
         return {"nodes": nodes, "relationships": rels}
 
+    @abstractmethod
+    def fulltext_call(self, param: str) -> str:
+        """The clause binding ``n`` to the registry firms whose ``key_grams`` match the
+        full-text query in parameter ``param`` (:data:`~chainatlas.graph.model.TEXT_INDEX`):
+        the procedure and its name differ per store, the rest of the query does not."""
+
+    @abstractmethod
+    def fulltext_query(self, terms: list[str], prefix: str | None = None) -> str:
+        """The full-text query string (this store's syntax) matching every token of ``terms``
+        and, when given, a token starting with ``prefix``."""
+
     def version(self) -> str | None:
         """A token that changes whenever the graph is replaced (None: unknown, do not cache)."""
         return None

@@ -383,10 +383,38 @@ OWN_PROPS: tuple[str, ...] = (
 """Properties a registry-only firm also takes from the extract."""
 
 
-HASH_SEED = 15
+HASH_SEED = 16
 """Seed of a firm's ``registry_hash``; bumped when the stored form of a firm changes (15: the
-scalar search keys ``key_name`` / ``key_pinyin`` / ``key_initials``), so the next import of an
-unchanged file rewrites firms stored in the older form."""
+scalar search keys ``key_name`` / ``key_pinyin`` / ``key_initials``; 16: the full-text tokens
+``key_grams``), so the next import of an unchanged file rewrites firms stored in the older
+form."""
+
+
+def grams_column() -> pl.Expr:
+    """:func:`chainatlas.graph.textkeys.grams_text` of every row's ``key_name``,
+    ``key_pinyin`` and ``key_initials``, column-wise: the bigrams as two regex replacements
+    (pairs from the first and from the second character), no per-row list.
+
+    >>> f = pl.DataFrame({"key_name": ["济南重汽", "", "a(b)"],
+    ...                   "key_pinyin": ["jinanzhongqi", "", ""], "key_initials": ["jnzq", "", ""]})
+    >>> f.select(grams_column()).to_series().to_list()
+    ['s济南 g济南 g重汽 g南重 qjinanzhongqi xjnzq', '', 'sa0 ga0 gb0 g0b']
+    """
+    from chainatlas.graph.textkeys import NOT_PLAIN, TOKEN_CHARS
+
+    key = pl.col("key_name").fill_null("").str.replace_all(NOT_PLAIN, "0")
+    n = key.str.len_chars()
+    even = key.str.slice(0, (n // 2) * 2).str.replace_all("(..)", " g$1")
+    odd = key.str.slice(1, ((n - 1).clip(0) // 2) * 2).str.replace_all("(..)", " g$1")
+    start = pl.when(n >= 2).then(pl.lit("s") + key.str.slice(0, 2)).otherwise(pl.lit(""))
+
+    def latin(col: str, marker: str) -> pl.Expr:
+        v = (pl.col(col).fill_null("").str.to_lowercase().str.slice(0, TOKEN_CHARS)
+             .str.replace_all(r"[^a-z0-9]", "0"))
+        return pl.when(v != "").then(pl.lit(f" {marker}") + v).otherwise(pl.lit(""))
+
+    return pl.concat_str([start, even, odd, latin("key_pinyin", "q"),
+                          latin("key_initials", "x")]).str.strip_chars(" ")
 
 
 def firm_frame(df: pl.DataFrame, ids: pl.Series, doc_ids: set[str],
@@ -432,13 +460,14 @@ def firm_frame(df: pl.DataFrame, ids: pl.Series, doc_ids: set[str],
         .alias("search_keys"),
         pl.format("{}:{}", pl.lit(file_label), "row").alias("registry_source"),
     ).drop("key")
+    base = base.with_columns(grams_column().alias("key_grams"))
     hashed = [*REGISTRY_PROPS, *OWN_PROPS, "district", "segs", "doc"]
     base = base.with_columns(pl.struct(hashed).hash(seed=HASH_SEED).cast(pl.String).alias("hash"))
     own = pl.struct(
         pl.lit("enterprise").alias("kind"), pl.lit("registry").alias("basis"),
         pl.lit("registry").alias("source"), *REGISTRY_PROPS, *OWN_PROPS,
         pl.col("aliases").list.join(" ").alias("aliases_text"), "search_keys",
-        "key_name", "key_pinyin", "key_initials",
+        "key_name", "key_pinyin", "key_initials", "key_grams",
         "registry_source", pl.col("hash").alias("registry_hash"))
     doc = pl.struct(*REGISTRY_PROPS, pl.col("name").alias("registry_name"), "registry_source",
                     pl.col("hash").alias("registry_hash"))
@@ -493,7 +522,13 @@ def plan_writes(frame: pl.DataFrame, changed: set[str], known: set[str], stale: 
     from chainatlas.graph import bulk
 
     frame = frame.filter(pl.col("id").is_in(list(changed)))
-    new = frame.filter(~pl.col("doc") & ~pl.col("id").is_in(list(known)))
+    # new firms are created in search rank order (shorter names, active, local first): a
+    # full-text lookup returns firms in the order they were indexed, so a broad input (济南)
+    # answers with the best-ranked firms of the import first
+    own = pl.col("own").struct
+    new = frame.filter(~pl.col("doc") & ~pl.col("id").is_in(list(known))).sort(
+        own.field("name").str.len_chars(), ~own.field("active"), ~own.field("local"), "id",
+        nulls_last=True)
     upd = frame.filter(pl.col("doc") | pl.col("id").is_in(list(known)))
 
     def rel_rows(f: pl.DataFrame, kind: str) -> pl.DataFrame:

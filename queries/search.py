@@ -12,6 +12,21 @@ initials alone counts only when the initials equal or start with the input, rank
 name / alias / English / full-pinyin match, and at most :data:`INITIALS_CAP` such hits are
 kept. So "BYD" finds 比亚迪 (its alias) first and not 航空装备与低空飞行器 (hkzb**byd**kfxq).
 
+Registry firms (``basis: registry``, up to millions) are looked up by index, never scanned:
+exact keys (name, name without legal form, pinyin, initials) through range indexes
+(:data:`REGISTRY_EXACT`), and name prefix, a substring inside the name (two characters or
+more: 重汽 finds 济南某某重汽配件有限公司), pinyin prefix and initials prefix through the
+full-text index over the tokens the import writes (``key_grams``, see
+:mod:`chainatlas.graph.textkeys`), each candidate checked in Cypher (``STARTS WITH`` /
+``CONTAINS``) and each branch capped at :data:`REGISTRY_CAP`. They rank in the same classes as
+document nodes (a mid-name hit is ``contains``, below exact and prefix); within a class shorter
+names first, then active, then local. The full-text lookup stops at the cap, so for a broad
+input (济南 starts most names) the firms shown are the first :data:`REGISTRY_CAP` of the index —
+the import creates firms in rank order, so those of one import come best first — and ``total``
+counts the hits gathered, not every firm that matches. The two stores differ only in the
+full-text call and its query syntax (:meth:`GraphStore.fulltext_call` /
+:meth:`GraphStore.fulltext_query`).
+
 >>> rank_key("zhongqi", ["中国重汽", "重汽", "zhongqi"], "sinotruk")
 (0, 'zhongqi')
 >>> rank_key("电工", ["山东电工电气集团"], "x")
@@ -26,12 +41,15 @@ kept. So "BYD" finds 比亚迪 (its alias) first and not 航空装备与低空�
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from chainatlas.graph.names import has_cjk, normalise, pinyin_full, pinyin_initials
 from chainatlas.graph.store import GraphStore
+from chainatlas.graph.textkeys import latin_term, name_terms, start_term
 from chainatlas.queries.models import Basis, Source, basis_of, pair_sources
 
 MATCH_KINDS = ("exact", "prefix", "contains", "initials", "keyword", "fuzzy")
@@ -53,9 +71,13 @@ def prefix_end(prefix: str) -> str:
 
 PREFIX_MIN = 2
 """Inputs shorter than this find registry firms by exact keys only (a one-character prefix
-matches a large share of a million firms)."""
+matches a large share of a million firms; a mid-name substring needs a bigram)."""
 REGISTRY_CAP = 200
-"""At most this many registry firms per prefix lookup (exact matches are not capped)."""
+"""At most this many registry firms per full-text branch (exact matches are not capped)."""
+INACTIVE_PENALTY = 0.004
+NONLOCAL_PENALTY = 0.002
+"""Within a match class, a registry firm ranks by shorter name (0.01 per character), then
+active before 注销/吊销, then local before outside Jinan: penalties below one character."""
 FUZZY_BELOW = 5
 """Fuzzy matches are added only when fewer than this many hits were found, none of them an
 exact or prefix match (a likely typo, not a short name)."""
@@ -68,7 +90,7 @@ _SHOWN = (
     "n.aliases AS aliases, n.search_keys AS keys, n.keyword_keys AS kw, n.source_docs AS docs, "
     "n.source_quotes AS quotes, n.basis AS basis, n.basis_note AS basis_note, "
     "n.reference AS reference, n.key_name AS key_name, n.key_pinyin AS key_pinyin, "
-    "n.key_initials AS key_initials"
+    "n.key_initials AS key_initials, n.active AS active, n.local AS local"
 )
 
 SEARCH_CANDIDATES = (
@@ -81,29 +103,70 @@ SEARCH_CANDIDATES = (
 input? ``basis IN $doc_bases`` is served by the ``Node.basis`` index, so the substring scan
 visits the few hundred document nodes and never the registry firms."""
 
-REGISTRY_CANDIDATES = " UNION ".join(
-    f"MATCH (n:Enterprise) WHERE {where} {_SHOWN}{limit}" for where, limit in (
-        ("n.key_name IN $qs", ""),
-        ("n.key_pinyin IN $qs", ""),
-        ("n.key_initials IN $qs", ""),
-        ("n.name IN $qs", ""),
-        ("n.key_name >= $q AND n.key_name < $q_end", " LIMIT $cap"),
-        ("n.key_pinyin >= $q2 AND n.key_pinyin < $q2_end", " LIMIT $cap"),
-        ("n.key_initials >= $q2 AND n.key_initials < $q2_end", " LIMIT $cap"),
+_EXACT_WHERE = ("n.key_name IN $qs", "n.key_pinyin IN $qs", "n.key_initials IN $qs",
+                "n.name IN $qs")
+
+REGISTRY_EXACT = " UNION ".join(f"MATCH (n:Enterprise) WHERE {w} {_SHOWN}" for w in _EXACT_WHERE)
+"""Which registry firms' name keys (name without legal form, its pinyin, its initials — scalar
+properties written by the import) or name equal the input? Range-index lookups (``IN``) on
+FalkorDB and Neo4j alike; exact matches are never capped."""
+
+REGISTRY_CANDIDATES = REGISTRY_EXACT + "".join(
+    f" UNION MATCH (n:Enterprise) WHERE {where} {_SHOWN} LIMIT $cap" for where in (
+        "n.key_name >= $q AND n.key_name < $q_end",
+        "n.key_pinyin >= $q2 AND n.key_pinyin < $q2_end",
+        "n.key_initials >= $q2 AND n.key_initials < $q2_end",
     )
 )
-"""Which registry firms' name keys (name without legal form, its pinyin, its initials — scalar
-properties written by the import) equal or start with the input, or whose name equals it?
-Every branch is a range-index lookup on FalkorDB and Neo4j alike: ``IN`` for equality, and a
-prefix as the range ``>= $q AND < prefix_end($q)`` (FalkorDB answers ``STARTS WITH $q`` with a label
-scan; a range it serves from the index). Exact matches are never cut by the cap. Registry
-firms are not found by a substring in the middle of their name (that needs a scan of millions).
-FalkorDB gathers every firm in a range before ``LIMIT`` applies: a broad prefix (济南: a third of
-the firms) costs time in proportion to the firms it matches, so an input shorter than
-:data:`PREFIX_MIN` characters looks registry firms up by exact keys only."""
+""":data:`REGISTRY_EXACT` plus prefixes as range-index lookups (``>= $q AND < prefix_end($q)``;
+FalkorDB answers ``STARTS WITH $param`` with a label scan, a range from the index). One text
+for both stores (the named query ``search-registry``); :func:`search` no longer uses its prefix
+branches: FalkorDB gathers every firm of a range before ``LIMIT`` applies, so a broad prefix
+(济南, three quarters of the generated firms) took 1.8 s at a million firms."""
 
-REGISTRY_EXACT = REGISTRY_CANDIDATES.split(" UNION MATCH (n:Enterprise) WHERE n.key_name >=")[0]
-"""The exact-key branches of :data:`REGISTRY_CANDIDATES` alone (for short inputs)."""
+TEXT_BRANCHES: dict[str, tuple[str, str]] = {
+    "prefix": ("ft_prefix", "n.key_name STARTS WITH $q"),
+    "contains": ("ft_contains", "n.key_name CONTAINS $q"),
+    "pinyin": ("ft_pinyin", "n.key_pinyin STARTS WITH $q2"),
+    "initials": ("ft_initials", "n.key_initials STARTS WITH $q2"),
+}
+"""Full-text branches of the registry lookup: the parameter holding the full-text query, and
+the Cypher check of each candidate (the index finds a superset: bigrams in any order, tokens
+cut to :data:`~chainatlas.graph.textkeys.TOKEN_CHARS` characters)."""
+
+
+def registry_candidates(call: Callable[[str], str], branches: Sequence[str]) -> str:
+    """:data:`REGISTRY_EXACT` plus the full-text ``branches`` (of :data:`TEXT_BRANCHES`), each
+    capped at ``$cap`` firms. ``call(param)`` is the store's clause binding ``n`` to the firms
+    matching the full-text query in ``$param`` (:meth:`GraphStore.fulltext_call`): the only
+    part of the text that differs between FalkorDB and Neo4j.
+
+    >>> text = registry_candidates(lambda p: f"CALL ft(${p}) YIELD node AS n", ["contains"])
+    >>> text.count(" UNION "), "CALL ft($ft_contains) YIELD node AS n WITH n WHERE " in text
+    (4, True)
+    """
+    parts = [REGISTRY_EXACT]
+    for name in branches:
+        param, check = TEXT_BRANCHES[name]
+        parts.append(f"{call(param)} WITH n WHERE {check} {_SHOWN} LIMIT $cap")
+    return " UNION ".join(parts)
+
+
+def text_params(store: GraphStore, nq: str, q2: str) -> dict[str, str]:
+    """The full-text queries (in ``store``'s syntax) of the branches that apply to this input:
+    name prefix and mid-name substring from two characters on; pinyin and initials prefixes
+    when the input has no Chinese characters."""
+    out: dict[str, str] = {}
+    if len(nq) >= PREFIX_MIN:
+        out["ft_prefix"] = store.fulltext_query([start_term(nq), *name_terms(nq)])
+        out["ft_contains"] = store.fulltext_query(name_terms(nq))
+    if len(q2) >= PREFIX_MIN and not has_cjk(q2):
+        for param, marker in (("ft_pinyin", "q"), ("ft_initials", "x")):
+            token, is_prefix = latin_term(marker, q2)
+            out[param] = (store.fulltext_query([], token) if is_prefix
+                          else store.fulltext_query([token]))
+    return out
+
 
 ALL_KEYS = (
     "MATCH (n:Node) WHERE n.basis IN $doc_bases AND ($kind IS NULL OR n.kind = $kind) "
@@ -160,11 +223,19 @@ def initials_only(name: str | None, aliases: list[str], name_en: str | None,
     ['zq']
     """
     texts = [t for t in [name or "", *aliases] if t]
-    proper = {normalise(t) for t in texts} | {pinyin_full(t) for t in texts if has_cjk(t)}
+    readings = [_readings(t) for t in texts if has_cjk(t)]
+    proper = {normalise(t) for t in texts} | {full for full, _ in readings}
     if name_en:
         proper |= {normalise(name_en), normalise(name_en).replace(" ", "")}
-    initials = {pinyin_initials(t) for t in texts if has_cjk(t)}
+    initials = {ini for _, ini in readings}
     return {k for k in keys if k in initials and k not in proper}
+
+
+@lru_cache(maxsize=16384)
+def _readings(text: str) -> tuple[str, str]:
+    """Full pinyin and initials of a document node's name or alias (cached: pypinyin took
+    three quarters of a search's time, recomputed for the same few hundred nodes each call)."""
+    return pinyin_full(text), pinyin_initials(text)
 
 
 def registry_initials(key_initials: str | None, proper: list[str | None]) -> set[str]:
@@ -220,6 +291,9 @@ def _hit(row: dict[str, Any], match: int, matched: str, ratio: float = 1.0) -> S
     kind_rank = KIND_ORDER.index(row["kind"]) if row["kind"] in KIND_ORDER else len(KIND_ORDER)
     score = ((len(MATCH_KINDS) - match) * 10 + ratio * 5 - kind_rank * 0.1
              - len(row.get("name") or "") * 0.01)
+    if row.get("basis") == "registry":
+        score -= (INACTIVE_PENALTY * (row.get("active") is False)
+                  + NONLOCAL_PENALTY * (row.get("local") is False))
     return SearchHit(id=row["id"], kind=row["kind"], name=row.get("name") or row["id"],
                      name_en=row.get("name_en"), aliases=list(row.get("aliases") or []),
                      match=MATCH_KINDS[match], matched=matched, score=round(score, 3),
@@ -237,8 +311,10 @@ def search(store: GraphStore, q: str, *, kind: str | None = None, limit: int = 2
               "doc_bases": DOC_BASES, "q_end": prefix_end(nq), "q2_end": prefix_end(q2)}
     rows = store.read(SEARCH_CANDIDATES, params, timeout_ms=timeout_ms)
     if kind in (None, "enterprise"):
-        cypher = REGISTRY_CANDIDATES if len(q2) >= PREFIX_MIN else REGISTRY_EXACT
-        rows += store.read(cypher, {**params, "cap": REGISTRY_CAP}, timeout_ms=timeout_ms)
+        ft = text_params(store, nq, q2)
+        branches = [b for b, (param, _) in TEXT_BRANCHES.items() if param in ft]
+        rows += store.read(registry_candidates(store.fulltext_call, branches),
+                           {**params, **ft, "cap": REGISTRY_CAP}, timeout_ms=timeout_ms)
     hits: dict[str, SearchHit] = {}
     for row in rows:
         if row["id"] in hits:

@@ -14,6 +14,7 @@ import pytest
 
 from chainatlas.graph.model import GraphData
 from chainatlas.graph.store import QueryRejected, QueryTimeout, StoreError
+from chainatlas.graph.textkeys import grams_text
 from chainatlas.queries import (
     chains,
     console,
@@ -241,6 +242,7 @@ def test_registry_tallies_and_lookups(contract_store: Any) -> None:
 
     firms = [node("enterprise", f"r{i}", name=f"济南芯{i}有限公司", basis="registry",
                   key_name=f"济南芯{i}", key_pinyin=f"jinanxin{i}", key_initials=f"jnx{i}",
+                  key_grams=grams_text(f"济南芯{i}", f"jinanxin{i}", f"jnx{i}"),
                   search_keys=[f"济南芯{i}有限公司", f"济南芯{i}", f"jinanxin{i}", f"jnx{i}"],
                   active=i != 2, local=i != 3, capital_wan=100.0 * (i + 1), insured=10)
              for i in range(5)]
@@ -288,5 +290,9 @@ def test_registry_tallies_and_lookups(contract_store: Any) -> None:
         got = {(r["reason"], r["via"], r["other"]) for r in related.related_rows(s, "r1")}
         assert got == {*(("same_segment", "s1", o) for o in ("doc", "r0", "r2", "r3", "r4")),
                        ("same_district", "hi", "doc"), ("same_district", "hi", "r4")}
+        # the full-text index (store-specific call and syntax): mid-name, pinyin prefix
+        assert {h.id: h.match for h in search.search(s, "南芯3").items} == {"r3": "contains"}
+        assert {h.id for h in search.search(s, "jinanx").items} >= {f"r{i}" for i in range(5)}
+        assert [h.id for h in search.search(s, "芯").items if h.id.startswith("r")] == []
     finally:
         s.clear()

@@ -502,8 +502,9 @@ def test_tallies_equal_a_walk_over_the_firms_after_each_import(store: Any, links
 
 def test_search_finds_registry_firms_by_index_lookups(store: Any, links: Path,
                                                       tmp_path: Path) -> None:
-    """Registry firms are found by exact name, name without legal form, prefix, pinyin and
-    initials (range-index lookups), ranked with the same classes as document nodes."""
+    """Registry firms are found by exact name, name without legal form (range-index lookups),
+    prefix, a substring inside the name, pinyin and initials (the full-text index), ranked
+    with the same classes as document nodes."""
     from chainatlas.queries.search import search
 
     run(write_frame(special_rows(), tmp_path / "r.csv"), store, links)
@@ -518,7 +519,8 @@ def test_search_finds_registry_firms_by_index_lookups(store: Any, links: Path,
     assert match("济南测试芯") == "prefix"
     assert match("jinanceshixinpian0") == "exact"  # full pinyin
     assert match("jncsxp0") == "initials"  # initials only: ranked below names, capped
-    assert match("测试芯片0") is None  # a substring inside a registry name: not looked up
+    assert match("测试芯片0") == "contains"  # a substring inside a registry name
+    assert match("试芯") == "contains" and match("测") is None  # two characters or more
     top = search(store, "济南测试芯片0").items[0]
     assert (top.id, top.basis) == (firm, "registry")
     assert search(store, "比亚迪").items[0].id == "byd"  # document nodes as before
