@@ -1,0 +1,78 @@
+"""Answers stay bounded at registry scale (issue 14): a district profile lists the document
+graph's actors and at most ``ACTOR_CAP`` per kind, with whole counts from the store. Real
+embedded store, a small generated registry import (a few hundred rows) over the project seeds."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from chainatlas.api.app import create_app
+from chainatlas.loaders.load import load
+from chainatlas.loaders.registry import import_registry
+from chainatlas.loaders.registry_gen import generate_file
+from chainatlas.queries import districts
+from tests.conftest import app_settings, seeds_dir
+
+SEEDS = seeds_dir()
+
+
+@pytest.fixture(scope="module")
+def reg_store(falkor: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The seeds plus 600 generated registry firms, in its own graph key."""
+    tmp = tmp_path_factory.mktemp("scale-caps")
+    s = copy.copy(falkor)
+    s.graph_name = f"scalecaps_{tmp.name[-10:]}"
+    load(SEEDS, s)
+    file = tmp / "reg.parquet"
+    generate_file(600, 3, file)
+    import_registry(file, s, seeds_dir=SEEDS, links_path=tmp / "links.yaml")
+    yield s
+    for key in (s.graph_name, f"{s.graph_name}__import"):
+        if s.db.connection.exists(key):
+            s.db.connection.execute_command("GRAPH.DELETE", key)
+
+
+def busiest_district(store: Any) -> tuple[str, int, int]:
+    """The district with the most registry firms: id, all firms located in it, registry ones."""
+    row = store.read(
+        "MATCH (e:Enterprise)-[:LOCATED_IN]->(d:District) WITH d, count(e) AS n, "
+        "count(CASE WHEN e.basis = 'registry' THEN 1 END) AS reg "
+        "RETURN d.id AS id, n, reg ORDER BY reg DESC, id LIMIT 1")[0]
+    return row["id"], row["n"], row["reg"]
+
+
+def test_district_profile_caps_actors_and_counts_them_all(
+        reg_store: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    did, n, reg = busiest_district(reg_store)
+    assert reg > 8, "the generated extract should crowd one district"
+    whole = districts.district_profile(reg_store, did)
+    assert whole is not None and whole.counts["enterprise"] == n
+    monkeypatch.setattr(districts, "ACTOR_CAP", 8)
+    prof = districts.district_profile(reg_store, did)
+    assert prof is not None
+    firms = prof.actors["enterprise"]
+    assert len(firms) == 8 and prof.counts["enterprise"] == n  # capped list, whole count
+    assert all(len(c.actor_ids) <= 8 for c in prof.chains)
+    assert sum(c.actors for c in prof.chains) >= sum(len(c.actor_ids) for c in prof.chains)
+    # document firms first, then registry firms by registered capital
+    basis = [f.basis for f in firms]
+    assert basis == sorted(basis, key=lambda b: b == "registry")
+    reg_ids = [f.id for f in firms if f.basis == "registry"]
+    caps = {r["id"]: r["cap"] for r in reg_store.read(
+        "UNWIND $ids AS i MATCH (e:Enterprise {id: i}) "
+        "RETURN e.id AS id, coalesce(e.capital_wan, 0.0) AS cap", {"ids": reg_ids})}
+    assert [caps[i] for i in reg_ids] == sorted(caps.values(), reverse=True)
+
+
+def test_district_profile_over_http_is_bounded(reg_store: Any) -> None:
+    did, n, _ = busiest_district(reg_store)
+    app = create_app(app_settings(), store=reg_store)
+    with TestClient(app) as c:
+        body = c.get(f"/districts/{did}").json()
+    assert body["counts"]["enterprise"] == n
+    assert len(body["actors"]["enterprise"]) == min(n, districts.ACTOR_CAP)
+    assert all(len(ch["actor_ids"]) <= districts.ACTOR_CAP for ch in body["chains"])
