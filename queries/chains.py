@@ -39,12 +39,14 @@ CHAINS = (
     "OPTIONAL MATCH (e1:Enterprise)-[:IN_CHAIN]->(c) "
     "WITH c, p, pr, segments, key_chains, collect(DISTINCT e1.id) AS direct "
     "OPTIONAL MATCH (e2:Enterprise)-[:IN_SEGMENT]->(:Segment)-[:SEGMENT_OF]->(c) "
+    "WHERE NOT e2.id IN direct "
+    "WITH c, p, pr, segments, key_chains, direct, count(DISTINCT e2) AS via "
     "RETURN properties(c) AS props, p.id AS parent_id, p.name AS parent_name, "
-    "properties(pr) AS parent_link, segments, "
-    "key_chains, direct, collect(DISTINCT e2.id) AS via_segments"
+    "properties(pr) AS parent_link, segments, key_chains, size(direct) + via AS enterprises"
 )
 """Which chains are there (optionally of one tier), with parent, segment, key-chain and
-enterprise counts?"""
+enterprise counts? Firms are counted in the store (a chain may hold 100,000 registry firms):
+those at chain level, plus those of its segments not already counted."""
 
 CHAIN_SEGMENTS = (
     "MATCH (s:Segment)-[:SEGMENT_OF]->(c:Chain {id: $id}) "
@@ -159,7 +161,6 @@ def list_chains(store: GraphStore, tier: str | None = None, *,
     out = []
     for r in store.read(CHAINS, {"tier": tier}, timeout_ms=timeout_ms):
         p = r["props"]
-        ents = {x for x in [*r["direct"], *r["via_segments"]] if x}
         parent = (Ref(id=r["parent_id"], kind="chain", name=r["parent_name"] or r["parent_id"],
                       sources=to_sources(r["parent_link"]), **basis_of(r["parent_link"]))
                   if r["parent_id"] else None)
@@ -167,7 +168,7 @@ def list_chains(store: GraphStore, tier: str | None = None, *,
             id=p["id"], name=p.get("name") or p["id"], name_en=p.get("name_en"),
             tier=p.get("tier"), order=p.get("order"), derived=bool(p.get("derived")),
             parent=parent,
-            segments=r["segments"], key_chains=r["key_chains"], enterprises=len(ents),
+            segments=r["segments"], key_chains=r["key_chains"], enterprises=r["enterprises"],
             sources=to_sources(p), **basis_of(p)))
     tiers = {"flagship": 0, "key": 1, "district": 2}
     rank = {c.id: c.order for c in out if c.order is not None}
