@@ -5,6 +5,7 @@ embedded store, a small generated registry import (a few hundred rows) over the 
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -76,3 +77,37 @@ def test_district_profile_over_http_is_bounded(reg_store: Any) -> None:
     assert body["counts"]["enterprise"] == n
     assert len(body["actors"]["enterprise"]) == min(n, districts.ACTOR_CAP)
     assert all(len(ch["actor_ids"]) <= districts.ACTOR_CAP for ch in body["chains"])
+
+
+def test_whole_graph_answers_are_cached_until_an_import(
+        falkor: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """/chains and /gaps are computed once per graph version: a second request reads the
+    cache, an import (which bumps the version) is seen at the next request."""
+    from chainatlas.api.routes import chains as chain_routes
+
+    s = copy.copy(falkor)
+    s.graph_name = f"cache_{tmp_path.name[-10:]}"
+    load(SEEDS, s)
+    calls: list[str] = []
+    real_list, real_overview = chain_routes.list_chains, chain_routes.gap_overview
+    monkeypatch.setattr(chain_routes, "list_chains",
+                        lambda *a, **k: calls.append("chains") or real_list(*a, **k))
+    monkeypatch.setattr(chain_routes, "gap_overview",
+                        lambda *a, **k: calls.append("gaps") or real_overview(*a, **k))
+    try:
+        with TestClient(create_app(app_settings(), store=s)) as c:
+            before = {x["id"]: x["enterprises"] for x in c.get("/chains").json()["items"]}
+            assert c.get("/chains").json()["items"][0]["id"] in before
+            gaps1 = c.get("/gaps").json()
+            assert c.get("/gaps").json() == gaps1
+            assert calls == ["chains", "gaps"]
+            file = tmp_path / "reg.parquet"
+            generate_file(300, 5, file)
+            import_registry(file, s, seeds_dir=SEEDS, links_path=tmp_path / "links.yaml")
+            after = {x["id"]: x["enterprises"] for x in c.get("/chains").json()["items"]}
+            assert calls == ["chains", "gaps", "chains"]
+            assert sum(after.values()) > sum(before.values())
+    finally:
+        for key in (s.graph_name, f"{s.graph_name}__import"):
+            if s.db.connection.exists(key):
+                s.db.connection.execute_command("GRAPH.DELETE", key)
