@@ -76,11 +76,11 @@ DISTRICT_CHAINS = (
 
 DISTRICT_LINKS = (
     "MATCH (d:District {id: $id}) WITH d MATCH (d)-[r]-(x:Node) WHERE type(r) IN $types "
-    "AND (type(r) <> 'LOCATED_IN' OR startNode(r) = d) "
+    "AND (type(r) <> 'LOCATED_IN' OR startNode(r) = d OR x.kind IN ['agency', 'person', 'policy']) "
     "RETURN type(r) AS type, properties(r) AS link, properties(x) AS props"
 )
-"""Which figures, policies, agencies and parents are attached to this district? (Of
-``LOCATED_IN`` only the district's own: what is located in it is read apart, capped.)"""
+"""Which figures, policies, agencies and parents are attached to this district? (Of what is
+``LOCATED_IN`` it only agencies, persons and policies: firms are read apart, capped.)"""
 
 
 class DistrictSummary(Basis):
