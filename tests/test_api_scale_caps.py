@@ -111,3 +111,20 @@ def test_whole_graph_answers_are_cached_until_an_import(
         for key in (s.graph_name, f"{s.graph_name}__import"):
             if s.db.connection.exists(key):
                 s.db.connection.execute_command("GRAPH.DELETE", key)
+
+
+def test_path_reads_the_hubs_once_per_graph_version(
+        seed_store: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Finding the hubs counts every relationship of the graph (seconds at 1M firms): the
+    path route keeps them until the graph changes, and answers the same."""
+    from chainatlas.api.routes import graph as graph_routes
+
+    calls: list[int] = []
+    real = graph_routes.hubs
+    monkeypatch.setattr(graph_routes, "hubs", lambda *a, **k: calls.append(1) or real(*a, **k))
+    with TestClient(create_app(app_settings(), store=seed_store)) as c:
+        first = c.get("/graph/path?from=byd&to=sinotruk").json()
+        second = c.get("/graph/path?from=byd&to=sinotruk").json()
+        assert c.get("/graph/path?from=sinotruk&to=byd").status_code == 200
+    assert first == second and first["paths"] and first["hubs"]
+    assert calls == [1]
