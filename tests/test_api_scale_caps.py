@@ -128,3 +128,20 @@ def test_path_reads_the_hubs_once_per_graph_version(
         assert c.get("/graph/path?from=sinotruk&to=byd").status_code == 200
     assert first == second and first["paths"] and first["hubs"]
     assert calls == [1]
+
+
+def test_chain_map_draws_document_actors_and_counts_registry_firms(reg_store: Any) -> None:
+    """The explorer's chain page (map.json) draws the document graph's actors; the registry
+    firms of a segment are counted in its gap status, never listed one by one."""
+    from chainatlas.viz.data import chain_map
+
+    placed = reg_store.read(
+        "MATCH (e:Enterprise {basis: 'registry'})-[:IN_SEGMENT]->(s:Segment) "
+        "RETURN s.chain_id AS chain, count(e) AS n ORDER BY n DESC LIMIT 1")[0]
+    assert placed["n"] > 0
+    cm = chain_map(reg_store, placed["chain"])
+    registry = {r["id"] for r in reg_store.read(
+        "MATCH (e:Enterprise {basis: 'registry'}) RETURN e.id AS id")}
+    drawn = {a.id for s in cm.segments for a in s.actors}
+    assert drawn and not drawn & registry
+    assert all(len({a.id for a in s.actors}) == len(s.actors) for s in cm.segments)

@@ -13,7 +13,7 @@ from typing import Any
 
 from chainatlas.graph.model import STAGES, sources_of
 from chainatlas.graph.store import GraphStore
-from chainatlas.queries.gaps import GapReport, gap_report
+from chainatlas.queries.gaps import DOC_BASES, GapReport, gap_report
 from chainatlas.queries.models import Subgraph
 from chainatlas.queries.neighbourhood import neighbourhood as query_neighbourhood
 from chainatlas.queries.nodes import resolve as resolve_node
@@ -194,7 +194,8 @@ SEGMENT_FLOWS = (
     "RETURN a.id AS source, b.id AS target"
 )
 SEGMENT_ACTORS = (
-    "MATCH (a:Node)-[r:IN_SEGMENT|SERVES]->(s:Segment) WHERE s.id IN $ids "
+    "MATCH (a:Node) WHERE a.basis IN $doc_bases "
+    "MATCH (a)-[r:IN_SEGMENT|SERVES]->(s:Segment) WHERE s.id IN $ids "
     "RETURN s.id AS segment, a.id AS id, a.kind AS kind, a.name AS name, "
     "a.name_en AS name_en, r.role AS role, type(r) AS rel, a.source_docs AS source_docs, "
     "a.source_quotes AS source_quotes, a.local AS local, r.basis AS basis ORDER BY a.id"
@@ -276,9 +277,13 @@ def chain_map(store: GraphStore, key: str) -> ChainMap:
     flows = sorted((f["source"], f["target"]) for f in store.read(SEGMENT_FLOWS, {"ids": ids})) \
         if ids else []
     segments = order_segments(segments, flows)
+    # the document graph's actors (Node.basis index): registry firms are counted in the gap
+    # view, never drawn one by one (a segment may hold tens of thousands of them)
     by_seg: dict[str, list[Actor]] = defaultdict(list)
-    for r in store.read(SEGMENT_ACTORS, {"ids": ids}) if ids else []:
-        if all(a.id != r["id"] for a in by_seg[r["segment"]]):
+    seen: set[tuple[str, str]] = set()
+    for r in store.read(SEGMENT_ACTORS, {"ids": ids, "doc_bases": DOC_BASES}) if ids else []:
+        if (r["segment"], r["id"]) not in seen:
+            seen.add((r["segment"], r["id"]))
             by_seg[r["segment"]].append(_actor(r))
     for s in segments:
         s.actors = sorted(by_seg.get(s.id, []), key=actor_rank)
