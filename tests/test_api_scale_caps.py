@@ -145,3 +145,18 @@ def test_chain_map_draws_document_actors_and_counts_registry_firms(reg_store: An
     drawn = {a.id for s in cm.segments for a in s.actors}
     assert drawn and not drawn & registry
     assert all(len({a.id for a in s.actors}) == len(s.actors) for s in cm.segments)
+
+
+def test_chain_overview_lists_document_actors_and_counts_registry_firms(reg_store: Any) -> None:
+    from chainatlas.queries.chains import chain_overview
+
+    placed = reg_store.read(
+        "MATCH (e:Enterprise {basis: 'registry'})-[:IN_SEGMENT]->(s:Segment) "
+        "RETURN s.chain_id AS chain, s.id AS segment, count(e) AS n ORDER BY n DESC LIMIT 1")[0]
+    ov = chain_overview(reg_store, placed["chain"])
+    seg = next(s for s in ov.segments if s.id == placed["segment"])
+    assert seg.registry_firms == placed["n"]
+    assert seg.enterprises == placed["n"] + sum(a.kind == "enterprise" for a in seg.actors)
+    registry = {r["id"] for r in reg_store.read(
+        "MATCH (e:Enterprise {basis: 'registry'}) RETURN e.id AS id")}
+    assert not registry & {a.id for s in ov.segments for a in s.actors}
