@@ -13,6 +13,7 @@ from fastapi_offline import FastAPIOffline
 
 from chainatlas import __version__
 from chainatlas.api import problems
+from chainatlas.api.cache import GraphCache
 from chainatlas.api.docs_zh import bilingual
 from chainatlas.api.pagination import reject_unknown_params
 from chainatlas.api.render import RenderGate
@@ -120,6 +121,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         lifespan=lifespan,
     )
     app.state.settings = s
+    app.state.cache = GraphCache()  # whole-graph answers until a load / import (api/cache.py)
     app.add_middleware(RenderGate, slots=s.render_slots)
     problems.install(app)
     _constrain_schema(app)

@@ -39,20 +39,30 @@ CHAINS = (
     "OPTIONAL MATCH (e1:Enterprise)-[:IN_CHAIN]->(c) "
     "WITH c, p, pr, segments, key_chains, collect(DISTINCT e1.id) AS direct "
     "OPTIONAL MATCH (e2:Enterprise)-[:IN_SEGMENT]->(:Segment)-[:SEGMENT_OF]->(c) "
+    "WHERE NOT e2.id IN direct "
+    "WITH c, p, pr, segments, key_chains, direct, count(DISTINCT e2) AS via "
     "RETURN properties(c) AS props, p.id AS parent_id, p.name AS parent_name, "
-    "properties(pr) AS parent_link, segments, "
-    "key_chains, direct, collect(DISTINCT e2.id) AS via_segments"
+    "properties(pr) AS parent_link, segments, key_chains, size(direct) + via AS enterprises"
 )
 """Which chains are there (optionally of one tier), with parent, segment, key-chain and
-enterprise counts?"""
+enterprise counts? Firms are counted in the store (a chain may hold 100,000 registry firms):
+those at chain level, plus those of its segments not already counted."""
 
 CHAIN_SEGMENTS = (
     "MATCH (s:Segment)-[:SEGMENT_OF]->(c:Chain {id: $id}) "
-    "OPTIONAL MATCH (a:Node)-[r:IN_SEGMENT]->(s) "
+    "OPTIONAL MATCH (a:Node)-[r:IN_SEGMENT]->(s) WHERE coalesce(a.basis, 'stated') <> 'registry' "
     "RETURN properties(s) AS segment, a.id AS actor_id, a.kind AS actor_kind, "
     "a.name AS actor_name, a.name_en AS actor_name_en, properties(r) AS link"
 )
-"""Which segments does this chain have, and which actors sit in each (one row per pair)?"""
+"""Which segments does this chain have, and which actors of the document graph sit in each
+(one row per pair)? Registry firms are counted (:data:`CHAIN_SEGMENT_REGISTRY`), not listed."""
+
+CHAIN_SEGMENT_REGISTRY = (
+    "MATCH (s:Segment)-[:SEGMENT_OF]->(c:Chain {id: $id}) "
+    "MATCH (a:Enterprise)-[:IN_SEGMENT]->(s) WHERE a.basis = 'registry' "
+    "RETURN s.id AS segment, count(a) AS firms"
+)
+"""How many registry firms sit in each segment of this chain?"""
 
 SEGMENT_FLOWS = (
     "MATCH (s:Segment)-[r:UPSTREAM_OF]->(t:Segment) WHERE s.chain_id IN $chains "
@@ -99,12 +109,14 @@ class SegmentSummary(Basis):
     name_en: str | None = None
     stage: str | None = None
     order: int | None = None
-    enterprises: int = 0
+    enterprises: int = Field(0, description="all of them, registry firms included")
+    registry_firms: int = Field(0, description="registry firms (counted, not in actors)")
     platforms: int = 0
     projects: int = 0
     others: int = 0
     leaders: list[Ref] = Field(default_factory=list)
-    actors: list[Ref] = Field(default_factory=list)
+    actors: list[Ref] = Field(default_factory=list, description=(
+        "the document graph's actors (registry firms are counted in registry_firms)"))
     feeds: list[str] = Field(default_factory=list, description="downstream segments (UPSTREAM_OF)")
     feed_links: list[GraphEdge] = Field(default_factory=list,
                                         description="the UPSTREAM_OF links, with basis and sources")
@@ -159,7 +171,6 @@ def list_chains(store: GraphStore, tier: str | None = None, *,
     out = []
     for r in store.read(CHAINS, {"tier": tier}, timeout_ms=timeout_ms):
         p = r["props"]
-        ents = {x for x in [*r["direct"], *r["via_segments"]] if x}
         parent = (Ref(id=r["parent_id"], kind="chain", name=r["parent_name"] or r["parent_id"],
                       sources=to_sources(r["parent_link"]), **basis_of(r["parent_link"]))
                   if r["parent_id"] else None)
@@ -167,7 +178,7 @@ def list_chains(store: GraphStore, tier: str | None = None, *,
             id=p["id"], name=p.get("name") or p["id"], name_en=p.get("name_en"),
             tier=p.get("tier"), order=p.get("order"), derived=bool(p.get("derived")),
             parent=parent,
-            segments=r["segments"], key_chains=r["key_chains"], enterprises=len(ents),
+            segments=r["segments"], key_chains=r["key_chains"], enterprises=r["enterprises"],
             sources=to_sources(p), **basis_of(p)))
     tiers = {"flagship": 0, "key": 1, "district": 2}
     rank = {c.id: c.order for c in out if c.order is not None}
@@ -189,6 +200,8 @@ def chain_segments(store: GraphStore, chain_id: str, *,
             a = {"id": r["actor_id"], "kind": r["actor_kind"], "name": r["actor_name"],
                  "name_en": r["actor_name_en"]}
             actors[seg["id"]].append((a, r["link"] or {}))
+    registry = {r["segment"]: int(r["firms"]) for r in store.read(
+        CHAIN_SEGMENT_REGISTRY, {"id": chain_id}, timeout_ms=timeout_ms)}
     feeds: dict[str, list[GraphEdge]] = defaultdict(list)
     for r in store.read(SEGMENT_FLOWS, {"chains": [chain_id]}, timeout_ms=timeout_ms):
         feeds[r["source"]].append(edge_from(r["source"], r["target"], "UPSTREAM_OF", r["props"]))
@@ -200,7 +213,8 @@ def chain_segments(store: GraphStore, chain_id: str, *,
         out.append(SegmentSummary(
             id=sid, name=s.get("name") or sid, name_en=s.get("name_en"), stage=s.get("stage"),
             order=s.get("order"), **basis_of(s),
-            enterprises=kinds.count("enterprise"), platforms=kinds.count("platform"),
+            enterprises=kinds.count("enterprise") + registry.get(sid, 0),
+            registry_firms=registry.get(sid, 0), platforms=kinds.count("platform"),
             projects=kinds.count("project"),
             others=len(kinds) - kinds.count("enterprise") - kinds.count("platform")
             - kinds.count("project"),

@@ -3,6 +3,12 @@
 A profile gathers what is located in the district (actors by kind, sub-districts), the chains
 present there (chains located in it and the chains of its actors, with counts), its clusters,
 projects, and the figures (metrics), policies and agencies attached to it.
+
+At registry scale a district holds tens of thousands of firms: the profile lists every node of
+the document graph located there, and at most :data:`ACTOR_CAP` actors per kind (the registry
+firms after the document firms, largest registered capital first); ``counts`` always gives the
+whole number per kind, counted in the store. Each chain present names at most
+:data:`ACTOR_CAP` of its actor ids (``actors`` is the whole number).
 """
 
 from __future__ import annotations
@@ -32,11 +38,29 @@ DISTRICTS = (
 )
 """Which districts and zones are there, with their parent and how many things are in each?"""
 
+ACTOR_CAP = 100
+"""At most this many actors of one kind in a profile (and actor ids per chain present)."""
+
+DISTRICT_COUNTS = (
+    "MATCH (a:Node)-[:LOCATED_IN]->(d:District {id: $id}) RETURN a.kind AS kind, count(a) AS n"
+)
+"""How many nodes of each kind are located in this district?"""
+
 DISTRICT_LOCATED = (
     "MATCH (a:Node)-[r:LOCATED_IN]->(d:District {id: $id}) "
+    "WHERE coalesce(a.basis, 'stated') <> 'registry' "
     "RETURN properties(a) AS props, properties(r) AS link"
 )
-"""What is located in this district (actors, sub-districts, district chains)?"""
+"""What of the document graph is located in this district (actors, sub-districts, district
+chains)? Registry firms are read apart, capped (:data:`DISTRICT_REGISTRY`)."""
+
+DISTRICT_REGISTRY = (
+    "MATCH (a:Enterprise)-[r:LOCATED_IN]->(d:District {id: $id}) WHERE a.basis = 'registry' "
+    "WITH a, r ORDER BY CASE WHEN coalesce(a.active, true) THEN 0 ELSE 1 END, "
+    "coalesce(a.capital_wan, 0.0) DESC, a.id LIMIT $cap "
+    "RETURN properties(a) AS props, properties(r) AS link"
+)
+"""The largest registry firms of this district (active first, by registered capital)."""
 
 DISTRICT_CHAINS = (
     "MATCH (a:Node)-[:LOCATED_IN]->(d:District) WHERE d.id IN $ids "
@@ -46,15 +70,17 @@ DISTRICT_CHAINS = (
     "RETURN c.id AS id, c.name AS name, c.name_en AS name_en, c.tier AS tier, "
     "c.source_docs AS docs, c.source_quotes AS quotes, c.basis AS basis, "
     "c.basis_note AS basis_note, c.reference AS reference, count(DISTINCT a) AS actors, "
-    "collect(DISTINCT a.id) AS actor_ids ORDER BY actors DESC, id"
+    "collect(DISTINCT a.id)[..$cap] AS actor_ids ORDER BY actors DESC, id"
 )
 """Which chains have actors located in these districts, and how many?"""
 
 DISTRICT_LINKS = (
     "MATCH (d:District {id: $id}) WITH d MATCH (d)-[r]-(x:Node) WHERE type(r) IN $types "
+    "AND (type(r) <> 'LOCATED_IN' OR startNode(r) = d OR x.kind IN ['agency', 'person', 'policy']) "
     "RETURN type(r) AS type, properties(r) AS link, properties(x) AS props"
 )
-"""Which figures, policies, agencies and parents are attached to this district?"""
+"""Which figures, policies, agencies and parents are attached to this district? (Of what is
+``LOCATED_IN`` it only agencies, persons and policies: firms are read apart, capped.)"""
 
 
 class DistrictSummary(Basis):
@@ -73,7 +99,7 @@ class ChainPresence(Basis):
     name_en: str | None = None
     tier: str | None = None
     actors: int
-    actor_ids: list[str]
+    actor_ids: list[str] = Field(description=f"at most {ACTOR_CAP} of them")
     located: bool = Field(False, description="a chain of this district (LOCATED_IN)")
     sources: list[Source] = Field(default_factory=list)
 
@@ -83,8 +109,10 @@ class DistrictProfile(BaseModel):
     parent: Ref | None = None
     sub_districts: list[Ref] = Field(default_factory=list)
     chains: list[ChainPresence] = Field(default_factory=list)
-    actors: dict[str, list[Ref]] = Field(default_factory=dict, description="by kind")
-    counts: dict[str, int] = Field(default_factory=dict)
+    actors: dict[str, list[Ref]] = Field(default_factory=dict, description=(
+        f"by kind; at most {ACTOR_CAP} per kind (document firms first, then registry firms by "
+        "registered capital)"))
+    counts: dict[str, int] = Field(default_factory=dict, description="all of each kind")
     clusters: list[Ref] = Field(default_factory=list)
     projects: list[Ref] = Field(default_factory=list)
     metrics: list[MetricOut] = Field(default_factory=list)
@@ -126,13 +154,21 @@ def district_profile(store: GraphStore, district_id: str, *,
             by_kind[ref.kind].append(ref)
     for lst in by_kind.values():
         lst.sort(key=lambda x: x.id)
-    prof.actors = dict(sorted(by_kind.items()))
-    prof.counts = {k: len(v) for k, v in prof.actors.items()}
+    counts = {r["kind"] or "node": r["n"] for r in
+              store.read(DISTRICT_COUNTS, {"id": district_id}, timeout_ms=timeout_ms)}
+    firms = by_kind.get("enterprise", [])
+    if counts.get("enterprise", 0) > len(firms) and len(firms) < ACTOR_CAP:
+        firms += [ref_from(r["props"], link=r["link"]) for r in store.read(
+            DISTRICT_REGISTRY, {"id": district_id, "cap": ACTOR_CAP - len(firms)},
+            timeout_ms=timeout_ms)]
+        by_kind["enterprise"] = firms
+    prof.actors = {k: v[:ACTOR_CAP] for k, v in sorted(by_kind.items())}
+    prof.counts = {k: counts.get(k, len(v)) for k, v in prof.actors.items()}
     prof.clusters = by_kind.get("cluster", [])
     prof.projects = by_kind.get("project", [])
     ids = [district_id, *(d.id for d in prof.sub_districts)]
     chains: dict[str, ChainPresence] = {}
-    for r in store.read(DISTRICT_CHAINS, {"ids": ids}, timeout_ms=timeout_ms):
+    for r in store.read(DISTRICT_CHAINS, {"ids": ids, "cap": ACTOR_CAP}, timeout_ms=timeout_ms):
         chains[r["id"]] = ChainPresence(id=r["id"], name=r["name"] or r["id"],
                                         name_en=r["name_en"], tier=r["tier"], actors=r["actors"],
                                         actor_ids=sorted(r["actor_ids"]),

@@ -1,8 +1,9 @@
 """Enterprises: the filtered, paginated list, and one enterprise's profile.
 
-The list reads every enterprise with its chains, segments and districts in one text and
-filters in Python (a few thousand firms at most): ``chain`` includes the chain's key chains,
-``district`` includes the districts inside it.
+The list filters, counts, orders and pages in the store (a graph may hold a million registry
+firms), then reads the chains, segments and districts of the page's firms only: ``chain``
+includes the chain's key chains and their segments, ``district`` includes the districts
+inside it. A filter starts from its nodes (``Node.id`` index); text alone scans every firm.
 """
 
 from __future__ import annotations
@@ -15,14 +16,66 @@ from chainatlas.queries.models import Basis, Ref, Source, basis_of, to_sources
 from chainatlas.queries.nodes import NodeDetail, node_detail
 
 ENTERPRISES = (
-    "MATCH (e:Enterprise) "
+    "UNWIND $ids AS i MATCH (e:Node {id: i}) WHERE e.kind = 'enterprise' "
     "OPTIONAL MATCH (e)-[:IN_CHAIN|IN_SEGMENT]->(x:Node) "
     "WITH e, collect(DISTINCT coalesce(x.chain_id, x.id)) AS chains, "
     "collect(DISTINCT x.id) AS memberships "
     "OPTIONAL MATCH (e)-[:LOCATED_IN]->(d:District) "
     "RETURN properties(e) AS props, chains, memberships, collect(DISTINCT d.id) AS districts"
 )
-"""Which enterprises are there, with the chains, segments and districts of each?"""
+"""These enterprises (a page of ids), with the chains, segments and districts of each."""
+
+CHAIN_SEGMENT_IDS = "MATCH (s:Segment) WHERE s.chain_id IN $chains RETURN s.id AS id"
+"""Which segments do these chains have?"""
+
+
+def enterprise_filter(*, targets: bool = False, districts: bool = False, q: bool = False) -> str:
+    """The head of a listing: the distinct enterprises ``e`` placed in one of ``$targets``
+    (chains or segments, by ``IN_CHAIN|IN_SEGMENT``), located in one of ``$districts``, whose
+    id or search keys contain ``$q`` — each part only when asked for.
+
+    >>> enterprise_filter()
+    'MATCH (e:Enterprise)'
+    >>> enterprise_filter(targets=True, q=True)  # doctest: +NORMALIZE_WHITESPACE
+    'UNWIND $targets AS t MATCH (:Node {id: t})<-[:IN_CHAIN|IN_SEGMENT]-(e:Enterprise)
+     WITH DISTINCT e WHERE (toLower(e.id) CONTAINS $q OR
+     any(k IN coalesce(e.search_keys, []) WHERE k CONTAINS $q))'
+    """
+    where = []
+    if targets:
+        head = ("UNWIND $targets AS t MATCH (:Node {id: t})<-[:IN_CHAIN|IN_SEGMENT]-"
+                "(e:Enterprise)" + ("-[:LOCATED_IN]->(d:District) WHERE d.id IN $districts"
+                                    if districts else "") + " WITH DISTINCT e")
+    elif districts:
+        head = ("UNWIND $districts AS t MATCH (:Node {id: t})<-[:LOCATED_IN]-(e:Enterprise) "
+                "WITH DISTINCT e")
+    else:
+        head = "MATCH (e:Enterprise)"
+    if q:
+        where.append("(toLower(e.id) CONTAINS $q OR "
+                     "any(k IN coalesce(e.search_keys, []) WHERE k CONTAINS $q))")
+    if not where:
+        return head
+    return head + " WHERE " + " AND ".join(where)
+
+
+def enterprise_count(**parts: bool) -> str:
+    """How many enterprises the listing holds.
+
+    >>> enterprise_count()
+    'MATCH (e:Enterprise) RETURN count(e) AS total'
+    """
+    return enterprise_filter(**parts) + " RETURN count(e) AS total"
+
+
+def enterprise_page(**parts: bool) -> str:
+    """The ids of one page of the listing, in id order.
+
+    >>> enterprise_page(districts=True).split(" RETURN ")[1]
+    'e.id AS id ORDER BY id SKIP $offset LIMIT $limit'
+
+    """
+    return enterprise_filter(**parts) + " RETURN e.id AS id ORDER BY id SKIP $offset LIMIT $limit"
 
 CHAIN_FAMILY = (
     "MATCH (c:Chain {id: $id}) OPTIONAL MATCH (k:Chain)-[:SUBCHAIN_OF]->(c) "
@@ -72,36 +125,39 @@ def list_enterprises(store: GraphStore, *, chain: str | None = None,
                      q: str | None = None, limit: int = 50, offset: int = 0,
                      timeout_ms: int | None = None) -> EnterprisePage:
     """Which enterprises are in this chain / district / segment, or match this text?"""
-    chains = districts = None
+    targets: list[str] | None = None
     if chain:
         rows = store.read(CHAIN_FAMILY, {"id": chain}, timeout_ms=timeout_ms)
-        chains = {chain, *(rows[0]["keys"] if rows else [])}
+        family = [chain, *(rows[0]["keys"] if rows else [])]
+        targets = family + [r["id"] for r in store.read(CHAIN_SEGMENT_IDS, {"chains": family},
+                                                        timeout_ms=timeout_ms)]
+    if segment:
+        targets = [segment] if targets is None or segment in targets else []
+    districts = None
     if district:
         rows = store.read(DISTRICT_FAMILY, {"id": district}, timeout_ms=timeout_ms)
-        districts = {district, *(rows[0]["children"] if rows else [])}
+        districts = [district, *(rows[0]["children"] if rows else [])]
     nq = normalise(q) if q else ""
-    items = []
-    for r in store.read(ENTERPRISES, {}, timeout_ms=timeout_ms):
+    if targets == []:
+        return EnterprisePage(items=[], total=0, limit=limit, offset=offset)
+    parts = {"targets": targets is not None, "districts": districts is not None, "q": bool(nq)}
+    params = {"targets": targets, "districts": districts, "q": nq, "offset": offset,
+              "limit": limit}
+    total = store.read(enterprise_count(**parts), params, timeout_ms=timeout_ms)[0]["total"]
+    ids = [r["id"] for r in store.read(enterprise_page(**parts), params, timeout_ms=timeout_ms)]
+    found = {}
+    for r in store.read(ENTERPRISES, {"ids": ids}, timeout_ms=timeout_ms) if ids else []:
         p = r["props"]
         cs = sorted({c for c in r["chains"] if c})
-        segs = sorted(m for m in r["memberships"] if m and m not in cs)
-        ds = sorted(d for d in r["districts"] if d)
-        if chains is not None and not chains & set(cs):
-            continue
-        if districts is not None and not districts & set(ds):
-            continue
-        if segment and segment not in segs:
-            continue
-        if nq and not (nq in p["id"].lower() or any(nq in k for k in p.get("search_keys") or [])):
-            continue
-        items.append(EnterpriseSummary(
+        found[p["id"]] = EnterpriseSummary(
             id=p["id"], name=p.get("name") or p["id"], name_en=p.get("name_en"),
             aliases=list(p.get("aliases") or []), local=p.get("local"),
-            tags=list(p.get("tags") or []), chains=cs, segments=segs, districts=ds,
-            sources=to_sources(p), **basis_of(p)))
-    items.sort(key=lambda e: e.id)
-    return EnterprisePage(items=items[offset:offset + limit], total=len(items), limit=limit,
-                          offset=offset)
+            tags=list(p.get("tags") or []), chains=cs,
+            segments=sorted(m for m in r["memberships"] if m and m not in cs),
+            districts=sorted(d for d in r["districts"] if d), sources=to_sources(p),
+            **basis_of(p))
+    return EnterprisePage(items=[found[i] for i in ids if i in found], total=int(total),
+                          limit=limit, offset=offset)
 
 
 def enterprise_detail(store: GraphStore, enterprise_id: str, *,

@@ -122,7 +122,8 @@ GAP_SEGMENTS = (
 """Which segments do these chains have?"""
 
 GAP_SEGMENT_ACTORS = (
-    "MATCH (s:Segment)<-[r:IN_SEGMENT]-(a:Node) WHERE s.chain_id IN $chains "
+    "MATCH (a:Node) WHERE a.basis IN $doc_bases "
+    "MATCH (s:Segment)<-[r:IN_SEGMENT]-(a) WHERE s.chain_id IN $chains "
     "OPTIONAL MATCH (a)-[:PROJECT_OF]->(o:Enterprise) "
     "WITH s, a, r, coalesce(o, a) AS f "
     "WHERE coalesce(f.basis, 'stated') <> 'registry' "
@@ -137,7 +138,8 @@ GAP_SEGMENT_ACTORS = (
     "districts: ad + fd}) AS links"
 )
 """Who sits in each segment of these chains (a project as its owner firm), and where?
-Registry firms are left out here: they are counted by :data:`GAP_SEGMENT_COUNTS`."""
+Registry firms are left out here: they are counted by :data:`GAP_SEGMENT_COUNTS`. Starts from
+the document graph's nodes (``Node.basis`` index), never walking a segment's registry firms."""
 
 GAP_SEGMENT_COUNTS = (
     "MATCH (a:Node) WHERE a.basis IN $doc_bases "
@@ -255,6 +257,7 @@ GAP_FIRM_COUNTS = (
 """How many firms do the documents count in these chains (企业数量 … 家)?"""
 
 GAP_FIRM_LINKS = (
+    "MATCH (a:Node) WHERE a.basis IN $doc_bases "
     "MATCH (a:Enterprise)-[:IN_SEGMENT]->(s:Segment) WHERE s.chain_id IN $chains "
     "MATCH (a)-[p:PARTNERS_WITH|SUPPLIES]-(b:Enterprise) "
     "OPTIONAL MATCH (b)-[:LOCATED_IN]->(d:District) "
@@ -263,7 +266,8 @@ GAP_FIRM_LINKS = (
     "b.name_en AS name_en, b.local AS local, b.location AS location, d.id AS district, "
     "coalesce(b.basis, 'stated') AS basis"
 )
-"""Which enterprises partner with, supply or buy from the firms of these chains' segments?"""
+"""Which enterprises partner with, supply or buy from the firms of these chains' segments?
+Only document-graph firms have such links (``Node.basis`` index: registry firms not walked)."""
 
 GAP_SEGMENT_SUPPORT = (
     "MATCH (a:Node)-[r:SERVES]->(s:Segment) WHERE s.chain_id IN $chains "
@@ -680,7 +684,8 @@ def gap_report(store: GraphStore, chain_id: str, *, district: str | None = None,
     local_of: dict[str, dict[str, Evidence]] = defaultdict(dict)
     other_of: dict[str, dict[str, Evidence]] = defaultdict(dict)
     support_of: dict[str, dict[str, Evidence]] = defaultdict(dict)
-    for r in store.read(GAP_SEGMENT_ACTORS, {"chains": chains}, timeout_ms=timeout_ms):
+    for r in store.read(GAP_SEGMENT_ACTORS, {"chains": chains, "doc_bases": DOC_BASES},
+                        timeout_ms=timeout_ms):
         sid = r["segment"]
         links = sorted(r["links"], key=_link_order)  # the same answer whatever the store's order
         districts = sorted({d for lk in links for d in lk["districts"] or []})
@@ -930,7 +935,8 @@ def _candidates(store: GraphStore, chains: list[str], seg_props: dict[str, dict[
                        text=f"已在“{seg_name[sid]}”环节，位于{where}",
                        text_en=f"Already in segment {seg_name[sid]}, outside "
                        + ("Jinan" if scope is None else "the district"), sources=e.sources))
-    link_rows = store.read(GAP_FIRM_LINKS, {"chains": chains}, timeout_ms=timeout_ms)
+    link_rows = store.read(GAP_FIRM_LINKS, {"chains": chains, "doc_bases": DOC_BASES},
+                           timeout_ms=timeout_ms)
     firm_districts: dict[str, set[str]] = defaultdict(set)
     for r in link_rows:
         if r["district"]:

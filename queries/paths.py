@@ -103,15 +103,20 @@ def hubs(store: GraphStore, rel_types: list[str], *,
 
 def shortest_paths(store: GraphStore, src: str, dst: str, *, limit: int = 3,
                    max_hops: int = MAX_HOPS, rel_types: list[str] | None = None,
-                   expand_hubs: bool = False, timeout_ms: int | None = None) -> PathResult:
+                   expand_hubs: bool = False, timeout_ms: int | None = None,
+                   known_hubs: dict[str, dict] | None = None) -> PathResult:
     """How are these two nodes connected (the shortest few paths, up to ``max_hops``),
-    not through hubs unless ``expand_hubs`` or nothing else connects them?"""
+    not through hubs unless ``expand_hubs`` or nothing else connects them?
+
+    ``known_hubs``: :func:`hubs` of these types when the caller keeps them (they change only
+    with the graph, and finding them counts every relationship of the graph)."""
     types = check_rel_types(rel_types)
     if expand_hubs:
         return _paths(store, src, dst, limit, max_hops, types, [], timeout_ms).model_copy(
             update={"expand_hubs": True})
-    hub = {k: v for k, v in hubs(store, types, timeout_ms=timeout_ms).items()
-           if k not in (src, dst)}
+    if known_hubs is None:
+        known_hubs = hubs(store, types, timeout_ms=timeout_ms)
+    hub = {k: v for k, v in known_hubs.items() if k not in (src, dst)}
     res = _paths(store, src, dst, limit, max_hops, types, sorted(hub), timeout_ms)
     refs = sorted((HubRef(id=k, name=v["name"] or k, basis=v.get("basis") or "stated",
                            degree=v["degree"])

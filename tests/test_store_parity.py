@@ -21,7 +21,7 @@ from chainatlas.queries.registry import NAMED_QUERIES, NamedQuery
 
 pytestmark = pytest.mark.neo4j
 
-_COLLECT = r"collect\((?:[^()]|\([^()]*\))*\)"
+_COLLECT = r"collect\((?:[^()]|\([^()]*\))*\)(?:\[[^\]]*\])?"
 _COLLECT_ALIAS = re.compile(rf"{_COLLECT}(?:\s*\+\s*{_COLLECT})*\s+AS\s+(\w+)", re.I)
 
 
@@ -29,8 +29,9 @@ def collected_columns(cypher: str) -> set[str]:
     """Names bound to ``collect(…)`` results (their element order is unspecified).
 
     >>> sorted(collected_columns("WITH c, collect(DISTINCT coalesce(x.a, x.id)) AS chains "
-    ...                          "RETURN c, collect(d.id) + collect(p.id) AS districts"))
-    ['chains', 'districts']
+    ...                          "RETURN c, collect(d.id) + collect(p.id) AS districts, "
+    ...                          "collect(DISTINCT a.id)[..$cap] AS ids"))
+    ['chains', 'districts', 'ids']
     """
     return {m.group(1) for m in _COLLECT_ALIAS.finditer(cypher)}
 
@@ -77,7 +78,8 @@ def query_params(q: NamedQuery) -> dict[str, Any]:
 
 def test_parity_helpers_see_the_registry() -> None:
     """Guards against the helpers silently comparing nothing."""
-    assert collected_columns(NAMED_QUERIES["chains"].cypher) >= {"direct", "via_segments"}
+    assert collected_columns(NAMED_QUERIES["enterprises"].cypher) >= {"chains", "districts"}
+    assert collected_columns(NAMED_QUERIES["district-chains"].cypher) >= {"actor_ids"}
     assert is_ordered(NAMED_QUERIES["nodes"].cypher)
     assert not is_ordered(NAMED_QUERIES["enterprises"].cypher)
 

@@ -301,12 +301,17 @@ def chain_map(store: GraphStore, key: str) -> ChainMap:
     flows = sorted((f["source"], f["target"]) for f in store.read(SEGMENT_FLOWS, {"ids": ids})) \
         if ids else []
     segments = order_segments(segments, flows)
+    # the document graph's actors (Node.basis index), then the largest local registry firms the
+    # import ranked; the rest are counted (a segment may hold tens of thousands of them)
     by_seg: dict[str, list[Actor]] = defaultdict(list)
+    seen: set[tuple[str, str]] = set()
     for r in store.read(SEGMENT_ACTORS, {"ids": ids, "doc_bases": DOC_BASES}) if ids else []:
-        if all(a.id != r["id"] for a in by_seg[r["segment"]]):
+        if (r["segment"], r["id"]) not in seen:
+            seen.add((r["segment"], r["id"]))
             by_seg[r["segment"]].append(_actor(r))
     for r in store.read(SEGMENT_REGISTRY_TOP, {"ids": ids}) if ids else []:
-        if all(a.id != r["id"] for a in by_seg[r["segment"]]):
+        if (r["segment"], r["id"]) not in seen:
+            seen.add((r["segment"], r["id"]))
             by_seg[r["segment"]].append(replace(_actor(r), registry=int(r["rank"]) + 1,
                                                  rule=r.get("rule")))
     for s in segments:

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 
-from chainatlas.api.deps import SettingsDep, StoreDep
+from chainatlas.api.deps import CacheDep, SettingsDep, StoreDep
 from chainatlas.api.models import PROBLEMS
 from chainatlas.api.pagination import LimitQ, OffsetQ, Page, list_doc, page
 from chainatlas.api.routes.common import found, resolve_or_404, resolve_param
@@ -23,13 +23,14 @@ ChainKey = Annotated[str, Path(description="Chain id, Chinese name or alias (URL
                                 "parent": {"id": "electronic-info", "kind": "chain",
                                            "name": "电子信息"}}, total=60))
 def get_chains(
-    store: StoreDep, settings: SettingsDep,
+    store: StoreDep, settings: SettingsDep, cache: CacheDep,
     tier: Annotated[Literal["flagship", "key", "district"] | None, Query()] = None,
     limit: LimitQ = 100, offset: OffsetQ = 0,
 ) -> Page[ChainSummary]:
     """The chains (13 flagship, their key chains, district chain groups) with counts."""
-    return page(list_chains(store, tier, timeout_ms=settings.query_timeout_ms),
-                limit=limit, offset=offset)
+    chains = cache.get(store, ("chains", tier),
+                       lambda: list_chains(store, tier, timeout_ms=settings.query_timeout_ms))
+    return page(chains, limit=limit, offset=offset)
 
 
 @router.get("/chains/{id}", response_model=ChainOverview, operation_id="get_chain")
@@ -44,7 +45,7 @@ def get_chain(id: ChainKey, store: StoreDep, settings: SettingsDep) -> ChainOver
 
 @router.get("/chains/{id}/gaps", response_model=GapReport, operation_id="get_chain_gaps")
 def get_chain_gaps(
-    id: ChainKey, store: StoreDep, settings: SettingsDep,
+    id: ChainKey, store: StoreDep, settings: SettingsDep, cache: CacheDep,
     district: Annotated[str | None, Query(description="Scope: district id or name")] = None,
     candidates: Annotated[int, Query(ge=0, le=50, description="Candidates per segment")] = 10,
 ) -> GapReport:
@@ -54,8 +55,9 @@ def get_chain_gaps(
     t = settings.query_timeout_ms
     props = resolve_or_404(store, id, "chain", t)
     d = resolve_param(store, "district", district, "district", t)
-    rep = gap_report(store, props["id"], district=d, candidates_per_segment=candidates,
-                     timeout_ms=t)
+    rep = cache.get(store, ("gap_report", props["id"], d, candidates),
+                    lambda: gap_report(store, props["id"], district=d,
+                                       candidates_per_segment=candidates, timeout_ms=t))
     return found(rep, "chain", id)
 
 
@@ -63,7 +65,7 @@ def get_chain_gaps(
             responses=list_doc({"chain": {"id": "integrated-circuits", "name": "集成电路"},
                                 "summary": {"missing": 2, "weak": 1, "covered": 5}}, total=13))
 def get_gaps(
-    store: StoreDep, settings: SettingsDep,
+    store: StoreDep, settings: SettingsDep, cache: CacheDep,
     tier: Annotated[Literal["flagship", "key", "district"] | None, Query()] = "flagship",
     district: Annotated[str | None, Query(description="Scope: district id or name")] = None,
     limit: LimitQ = 100, offset: OffsetQ = 0,
@@ -72,5 +74,6 @@ def get_gaps(
     first: the same statuses as each chain's own report."""
     t = settings.query_timeout_ms
     d = resolve_param(store, "district", district, "district", t)
-    return page(gap_overview(store, tier=tier, district=d, timeout_ms=t),
-                limit=limit, offset=offset)
+    overview = cache.get(store, ("gaps", tier, d),
+                         lambda: gap_overview(store, tier=tier, district=d, timeout_ms=t))
+    return page(overview, limit=limit, offset=offset)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from chainatlas.api.deps import SettingsDep, StoreDep
+from chainatlas.api.deps import CacheDep, SettingsDep, StoreDep
 from chainatlas.api.models import PROBLEMS
 from chainatlas.api.pagination import LimitQ, OffsetQ, Page, list_doc, page
 from chainatlas.api.routes.common import found, resolve_or_404
@@ -22,11 +22,12 @@ router = APIRouter(tags=["districts"], responses=PROBLEMS)
 
 @router.get("/districts", response_model=Page[DistrictSummary], operation_id="list_districts",
             responses=list_doc({"id": "lixia", "name": "历下区", "level": "district"}, total=20))
-def get_districts(store: StoreDep, settings: SettingsDep, limit: LimitQ = 100,
+def get_districts(store: StoreDep, settings: SettingsDep, cache: CacheDep, limit: LimitQ = 100,
                   offset: OffsetQ = 0) -> Page[DistrictSummary]:
     """The city, its districts and counties, and the functional zones."""
-    return page(list_districts(store, timeout_ms=settings.query_timeout_ms),
-                limit=limit, offset=offset)
+    districts = cache.get(store, ("districts",),  # counts every located node: kept per graph
+                          lambda: list_districts(store, timeout_ms=settings.query_timeout_ms))
+    return page(districts, limit=limit, offset=offset)
 
 
 @router.get("/districts/{id}", response_model=DistrictProfile, operation_id="get_district")

@@ -7,14 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from pydantic import Field
 
-from chainatlas.api.deps import SettingsDep, StoreDep
+from chainatlas.api.deps import CacheDep, SettingsDep, StoreDep
 from chainatlas.api.models import PROBLEMS
 from chainatlas.api.routes.common import found, resolve_or_404, split_list
 from chainatlas.graph.model import NODE_KINDS, REL_TYPES
 from chainatlas.queries.lineage import Lineage, lineages
-from chainatlas.queries.neighbourhood import Subgraph, neighbourhood
+from chainatlas.queries.neighbourhood import Subgraph, check_rel_types, neighbourhood
 from chainatlas.queries.nodes import NodeDetail, node_detail
-from chainatlas.queries.paths import MAX_HOPS, PathResult, shortest_paths
+from chainatlas.queries.paths import MAX_HOPS, PathResult, hubs, shortest_paths
 
 router = APIRouter(tags=["graph"], responses=PROBLEMS)
 
@@ -68,7 +68,7 @@ def get_neighbourhood(
 
 @router.get("/graph/path", response_model=PathResult, operation_id="get_path")
 def get_path(
-    store: StoreDep, settings: SettingsDep,
+    store: StoreDep, settings: SettingsDep, cache: CacheDep,
     source: Annotated[str, Query(alias="from", min_length=1, description="Id, name or alias")],
     target: Annotated[str, Query(alias="to", min_length=1, description="Id, name or alias")],
     limit: Annotated[int, Query(ge=1, le=10)] = 3,
@@ -84,5 +84,8 @@ def get_path(
     t = settings.query_timeout_ms
     a = resolve_or_404(store, source, None, t)["id"]
     b = resolve_or_404(store, target, None, t)["id"]
+    types = check_rel_types(None)
+    known = None if expand_hubs else cache.get(  # the hubs change only with the graph
+        store, ("hubs", tuple(types)), lambda: hubs(store, types, timeout_ms=t))
     return shortest_paths(store, a, b, limit=limit, max_hops=max_hops,
-                          expand_hubs=expand_hubs, timeout_ms=t)
+                          expand_hubs=expand_hubs, timeout_ms=t, known_hubs=known)
