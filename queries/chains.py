@@ -78,13 +78,31 @@ CHAIN_LINKS = (
 """What is attached to this chain directly (actors, offices, chiefs, metrics, policies …)?"""
 
 CHAIN_DISTRICTS = (
-    "MATCH (a:Node)-[:IN_CHAIN|IN_SEGMENT]->(x:Node) "
+    "MATCH (a:Node) WHERE a.basis IN $doc_bases "
+    "MATCH (a)-[:IN_CHAIN|IN_SEGMENT]->(x:Node) "
     "WHERE x.id IN $chains OR x.chain_id IN $chains "
     "MATCH (a)-[:LOCATED_IN]->(d:District) "
     "RETURN d.id AS id, properties(d) AS props, count(DISTINCT a) AS actors, "
     "collect(DISTINCT a.id) AS actor_ids ORDER BY actors DESC, id"
 )
-"""In which districts are the actors of these chains located, and how many in each?"""
+"""In which districts are the document graph's actors of these chains located, and how many in
+each? Starts from the ``Node.basis`` index: a chain's registry firms (up to 100k) are never
+walked; they come from the import's per-chain tallies (:data:`CHAIN_DISTRICT_TALLIES`)."""
+
+CHAIN_DISTRICT_TALLIES = (
+    "MATCH (c:Chain) WHERE c.id IN $chains "
+    "WITH coalesce(c.registry_count_districts, []) AS ds, "
+    "coalesce(c.registry_count_firms, []) AS ns "
+    "UNWIND range(0, size(ds) - 1) AS i WITH ds[i] AS district, ns[i] AS firms "
+    "WHERE district <> '' "
+    "MATCH (d:District {id: district}) "
+    "RETURN d.id AS id, properties(d) AS props, sum(firms) AS firms ORDER BY id"
+)
+"""How many active local registry firms of these chains does each district hold (the import's
+per-chain tallies, :mod:`chainatlas.graph.tallies`)?"""
+
+DOC_BASES = ["stated", "inferred", "reference"]
+"""The bases of the document graph's nodes (registry firms: ``registry``)."""
 
 LINK_TYPES = [t for t in REL_TYPES if t not in {"MENTIONS", "SEGMENT_OF"}]
 
@@ -129,6 +147,8 @@ class DistrictPresence(Basis):
     level: str | None = None
     actors: int
     actor_ids: list[str]
+    registry_firms: int = Field(0, description="active local registry firms of the chain "
+                                "located here (counted by the import, not in actor_ids)")
     sources: list[Source] = Field(default_factory=list)
 
 
@@ -280,12 +300,22 @@ def chain_overview(store: GraphStore, chain_id: str, *,
             ov.members.append(ref)
     chains = [chain_id, *(k.id for k in ov.key_chains)]
     present: dict[str, DistrictPresence] = {}
-    for r in store.read(CHAIN_DISTRICTS, {"chains": chains}, timeout_ms=timeout_ms):
+    for r in store.read(CHAIN_DISTRICTS, {"chains": chains, "doc_bases": DOC_BASES},
+                        timeout_ms=timeout_ms):
         p = r["props"]
         present[r["id"]] = DistrictPresence(
             id=r["id"], name=p.get("name") or r["id"], level=p.get("level"),
             actors=r["actors"], actor_ids=sorted(r["actor_ids"]), sources=to_sources(p),
             **basis_of(p))
+    for r in store.read(CHAIN_DISTRICT_TALLIES, {"chains": chains}, timeout_ms=timeout_ms):
+        p = r["props"]
+        d = present.setdefault(r["id"], DistrictPresence(
+            id=r["id"], name=p.get("name") or r["id"], level=p.get("level"), actors=0,
+            actor_ids=[], sources=to_sources(p), **basis_of(p)))
+        d.registry_firms = int(r["firms"] or 0)
+        d.actors += d.registry_firms
+    if any(d.registry_firms for d in present.values()):
+        present = dict(sorted(present.items(), key=lambda kv: (-kv[1].actors, kv[0])))
     for r in links:  # a chain of a district (LOCATED_IN) is present there by definition
         if r["type"] == "LOCATED_IN" and r["props"]["id"] not in present:
             p = r["props"]

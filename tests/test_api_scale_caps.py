@@ -131,8 +131,10 @@ def test_path_reads_the_hubs_once_per_graph_version(
 
 
 def test_chain_map_draws_document_actors_and_counts_registry_firms(reg_store: Any) -> None:
-    """The explorer's chain page (map.json) draws the document graph's actors; the registry
-    firms of a segment are counted in its gap status, never listed one by one."""
+    """The explorer's chain page (map.json) draws the document graph's actors and, of the
+    registry firms of a segment, only the largest ones the import ranked (at most
+    ``COURT_TOP``, marked with their rank); the rest are counted, never listed one by one."""
+    from chainatlas.graph.tallies import COURT_TOP
     from chainatlas.viz.data import chain_map
 
     placed = reg_store.read(
@@ -142,8 +144,12 @@ def test_chain_map_draws_document_actors_and_counts_registry_firms(reg_store: An
     cm = chain_map(reg_store, placed["chain"])
     registry = {r["id"] for r in reg_store.read(
         "MATCH (e:Enterprise {basis: 'registry'}) RETURN e.id AS id")}
-    drawn = {a.id for s in cm.segments for a in s.actors}
+    drawn = {a.id for s in cm.segments for a in s.actors if not a.registry}
     assert drawn and not drawn & registry
+    for s in cm.segments:
+        top = [a for a in s.actors if a.registry]
+        assert len(top) <= COURT_TOP and {a.id for a in top} <= registry
+        assert s.registry_more == max(0, s.registry_firms - len(top))
     assert all(len({a.id for a in s.actors}) == len(s.actors) for s in cm.segments)
 
 
@@ -160,3 +166,7 @@ def test_chain_overview_lists_document_actors_and_counts_registry_firms(reg_stor
     registry = {r["id"] for r in reg_store.read(
         "MATCH (e:Enterprise {basis: 'registry'}) RETURN e.id AS id")}
     assert not registry & {a.id for s in ov.segments for a in s.actors}
+    # districts: document actors listed, registry firms counted from the import's tallies
+    assert any(d.registry_firms for d in ov.districts)
+    assert not registry & {i for d in ov.districts for i in d.actor_ids}
+    assert all(d.actors == len(d.actor_ids) + d.registry_firms for d in ov.districts)
