@@ -38,6 +38,9 @@ DISTRICTS = (
 )
 """Which districts and zones are there, with their parent and how many things are in each?"""
 
+DOC_BASES = ["stated", "inferred", "reference"]
+"""The bases of the document graph's nodes (registry firms: ``registry``)."""
+
 ACTOR_CAP = 100
 """At most this many actors of one kind in a profile (and actor ids per chain present)."""
 
@@ -47,8 +50,8 @@ DISTRICT_COUNTS = (
 """How many nodes of each kind are located in this district?"""
 
 DISTRICT_LOCATED = (
-    "MATCH (a:Node)-[r:LOCATED_IN]->(d:District {id: $id}) "
-    "WHERE coalesce(a.basis, 'stated') <> 'registry' "
+    "MATCH (a:Node) WHERE a.basis IN $doc_bases "
+    "MATCH (a)-[r:LOCATED_IN]->(d:District {id: $id}) "
     "RETURN properties(a) AS props, properties(r) AS link"
 )
 """What of the document graph is located in this district (actors, sub-districts, district
@@ -63,7 +66,8 @@ DISTRICT_REGISTRY = (
 """The largest registry firms of this district (active first, by registered capital)."""
 
 DISTRICT_CHAINS = (
-    "MATCH (a:Node)-[:LOCATED_IN]->(d:District) WHERE d.id IN $ids "
+    "MATCH (a:Node) WHERE a.basis IN $doc_bases "
+    "MATCH (a)-[:LOCATED_IN]->(d:District) WHERE d.id IN $ids "
     "MATCH (a)-[:IN_CHAIN|IN_SEGMENT]->(x:Node) "
     "WITH coalesce(x.chain_id, x.id) AS cid, a "
     "MATCH (c:Chain {id: cid}) "
@@ -72,7 +76,21 @@ DISTRICT_CHAINS = (
     "c.basis_note AS basis_note, c.reference AS reference, count(DISTINCT a) AS actors, "
     "collect(DISTINCT a.id)[..$cap] AS actor_ids ORDER BY actors DESC, id"
 )
-"""Which chains have actors located in these districts, and how many?"""
+"""Which chains have document-graph actors located in these districts, and how many? Starts
+from the ``Node.basis`` index (a district holds up to 100k registry firms: never walked; they
+come from the chains' tallies, :data:`DISTRICT_CHAIN_TALLIES`)."""
+
+DISTRICT_CHAIN_TALLIES = (
+    "MATCH (c:Chain) WITH c, coalesce(c.registry_count_districts, []) AS ds, "
+    "coalesce(c.registry_count_firms, []) AS ns "
+    "WITH c, reduce(n = 0, i IN range(0, size(ds) - 1) | "
+    "n + CASE WHEN ds[i] IN $ids THEN ns[i] ELSE 0 END) AS firms WHERE firms > 0 "
+    "RETURN c.id AS id, c.name AS name, c.name_en AS name_en, c.tier AS tier, "
+    "c.source_docs AS docs, c.source_quotes AS quotes, c.basis AS basis, "
+    "c.basis_note AS basis_note, c.reference AS reference, firms ORDER BY id"
+)
+"""How many active local registry firms of each chain do these districts hold (the import's
+per-chain tallies, :mod:`chainatlas.graph.tallies`)?"""
 
 DISTRICT_LINKS = (
     "MATCH (d:District {id: $id}) WITH d MATCH (d)-[r]-(x:Node) WHERE type(r) IN $types "
@@ -100,6 +118,8 @@ class ChainPresence(Basis):
     tier: str | None = None
     actors: int
     actor_ids: list[str] = Field(description=f"at most {ACTOR_CAP} of them")
+    registry_firms: int = Field(0, description="active local registry firms of the chain here "
+                                "(counted by the import, included in actors, not in actor_ids)")
     located: bool = Field(False, description="a chain of this district (LOCATED_IN)")
     sources: list[Source] = Field(default_factory=list)
 
@@ -143,7 +163,8 @@ def district_profile(store: GraphStore, district_id: str, *,
     by_kind: dict[str, list[Ref]] = defaultdict(list)
     located_chains: dict[str, Ref] = {}
     chain_tier: dict[str, str | None] = {}
-    for r in store.read(DISTRICT_LOCATED, {"id": district_id}, timeout_ms=timeout_ms):
+    for r in store.read(DISTRICT_LOCATED, {"id": district_id, "doc_bases": DOC_BASES},
+                        timeout_ms=timeout_ms):
         ref = ref_from(r["props"], link=r["link"])
         if ref.kind == "district":
             prof.sub_districts.append(ref)
@@ -168,12 +189,20 @@ def district_profile(store: GraphStore, district_id: str, *,
     prof.projects = by_kind.get("project", [])
     ids = [district_id, *(d.id for d in prof.sub_districts)]
     chains: dict[str, ChainPresence] = {}
-    for r in store.read(DISTRICT_CHAINS, {"ids": ids, "cap": ACTOR_CAP}, timeout_ms=timeout_ms):
+    for r in store.read(DISTRICT_CHAINS, {"ids": ids, "cap": ACTOR_CAP, "doc_bases": DOC_BASES},
+                        timeout_ms=timeout_ms):
         chains[r["id"]] = ChainPresence(id=r["id"], name=r["name"] or r["id"],
                                         name_en=r["name_en"], tier=r["tier"], actors=r["actors"],
                                         actor_ids=sorted(r["actor_ids"]),
                                         sources=pair_sources(r["docs"], r["quotes"]),
                                         **basis_of(r))
+    for r in store.read(DISTRICT_CHAIN_TALLIES, {"ids": ids}, timeout_ms=timeout_ms):
+        c = chains.setdefault(r["id"], ChainPresence(
+            id=r["id"], name=r["name"] or r["id"], name_en=r["name_en"], tier=r["tier"],
+            actors=0, actor_ids=[], sources=pair_sources(r["docs"], r["quotes"]),
+            **basis_of(r)))
+        c.registry_firms = int(r["firms"] or 0)
+        c.actors += c.registry_firms
     for cid, ref in located_chains.items():
         c = chains.setdefault(cid, ChainPresence(id=cid, name=ref.name, name_en=ref.name_en,
                                                  tier=chain_tier.get(cid), actors=0,

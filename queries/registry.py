@@ -113,9 +113,10 @@ NAMED_QUERIES: dict[str, NamedQuery] = {
                    example={"ids": ["byd", "sinotruk"]}),
         NamedQuery("districts", districts.DISTRICTS, (),
                    "Districts with parent and number of located nodes"),
-        NamedQuery("district-chains", districts.DISTRICT_CHAINS, ("ids", "cap"),
-                   "Chains with actors located in districts (a list of ids), at most cap ids each",
-                   {"cap": districts.ACTOR_CAP}, example={"ids": ["shizhong"]}),
+        NamedQuery("district-chains", districts.DISTRICT_CHAINS, ("ids", "cap", "doc_bases"),
+                   "Chains with document actors located in districts (a list of ids), at most "
+                   "cap ids each", {"cap": districts.ACTOR_CAP, "doc_bases": districts.DOC_BASES},
+                   example={"ids": ["shizhong"]}),
         NamedQuery("segment-counts", registry_counts.SEGMENT_COUNTS, ("chain", "district"),
                    "Per segment of a chain: registry firms, capital, staff (import tallies)",
                    {"district": None}, example={"chain": "integrated-circuits"}),

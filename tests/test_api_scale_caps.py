@@ -67,6 +67,11 @@ def test_district_profile_caps_actors_and_counts_them_all(
         "UNWIND $ids AS i MATCH (e:Enterprise {id: i}) "
         "RETURN e.id AS id, coalesce(e.capital_wan, 0.0) AS cap", {"ids": reg_ids})}
     assert [caps[i] for i in reg_ids] == sorted(caps.values(), reverse=True)
+    # chains present: document actors listed, registry firms counted from the chain tallies
+    registry = {r["id"] for r in reg_store.read(
+        "MATCH (e:Enterprise {basis: 'registry'}) RETURN e.id AS id")}
+    assert any(c.registry_firms for c in whole.chains)
+    assert not registry & {i for c in whole.chains for i in c.actor_ids}
 
 
 def test_district_profile_over_http_is_bounded(reg_store: Any) -> None:
