@@ -188,7 +188,7 @@ firms."""
 GAP_REGISTRY_CANDIDATES = (
     "MATCH (s:Segment) WHERE s.chain_id IN $chains "
     "UNWIND coalesce(s.registry_court_ids, []) AS cid "
-    "MATCH (e:Node {id: cid})-[r:IN_SEGMENT]->(s) "
+    "MATCH (e:Node {id: cid})-[r:IN_SEGMENT]->(t:Segment) WHERE t.id = s.id "
     "RETURN s.id AS segment, e.id AS id, e.name AS name, e.name_en AS name_en, "
     "e.local AS local, e.province AS province, e.city AS city, e.county AS county, "
     "e.capital_wan AS capital_wan, e.insured AS insured, r.basis_note AS rule, "

@@ -211,7 +211,7 @@ SEGMENT_REGISTRY_TOP = (
     "MATCH (s:Segment) WHERE s.id IN $ids "
     "WITH s, coalesce(s.registry_top_ids, []) AS top "
     "UNWIND range(0, size(top) - 1) AS i WITH s, i, top[i] AS aid "
-    "MATCH (a:Node {id: aid})-[r:IN_SEGMENT]->(s) "
+    "MATCH (a:Node {id: aid})-[r:IN_SEGMENT]->(t:Segment) WHERE t.id = s.id "
     "RETURN s.id AS segment, a.id AS id, a.kind AS kind, a.name AS name, "
     "a.name_en AS name_en, r.role AS role, type(r) AS rel, a.source_docs AS source_docs, "
     "a.source_quotes AS source_quotes, a.local AS local, r.basis AS basis, "
