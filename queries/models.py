@@ -27,6 +27,9 @@ RESERVED_PROPS = frozenset({
     "keywords", "keyword_keys", "basis", "basis_note", "reference",
     "source_docs", "source_quotes", "source_spans",
     "doc_firm_ids",  # each place's document firms, for related enterprises (graph/doc_firms)
+    # a segment's largest registry firms outside Jinan / local, ranked by the import
+    # (graph/tallies): the gap report and the maps show them as candidates and actors
+    "registry_court_ids", "registry_top_ids",
 })
 #: Relationship properties that are fields of :class:`GraphEdge` or internal.
 RESERVED_REL_PROPS = frozenset({"role", "basis", "basis_note", "reference",
