@@ -27,7 +27,7 @@ firms change only through an import, and an import always re-tallies; a load
 firms tallies them the same way, and one without any leaves no tallies (nothing to count).
 
 >>> [c.split(" SET ")[1].split(" = ")[0] for c, _ in tally_statements()][2:]
-['s.registry_court_ids', 's.registry_top_ids']
+['s.registry_court_ids', 's.registry_top_ids', 'd.registry_top_ids']
 >>> tally_statements()[0][1]
 [{'one': 1}]
 """
@@ -100,8 +100,25 @@ TALLY_TOP_LOCAL = _top_statement("registry_top_ids", "coalesce(e.local, true) = 
 the explorer name these, and count the rest)."""
 
 
+DISTRICT_TOP = 100
+"""How many registry firms each district keeps named (a district profile lists ≤ 100 per kind)."""
+
+TALLY_DISTRICT_TOP = (
+    "UNWIND $rows AS row MATCH (d:District) "
+    "OPTIONAL MATCH (e:Enterprise)-[:LOCATED_IN]->(d) WHERE e.basis = 'registry' "
+    "WITH d, e, CASE WHEN e IS NULL THEN NULL WHEN coalesce(e.active, true) THEN 0 ELSE 1 END "
+    "AS inactive, coalesce(e.capital_wan, 0.0) AS capital "
+    "ORDER BY inactive, capital DESC, e.id "
+    "WITH d, collect(e.id) AS ids "
+    f"SET d.registry_top_ids = ids[0..{DISTRICT_TOP}]"
+)
+"""Per district: its :data:`DISTRICT_TOP` largest registry firms (active first, by registered
+capital), so that a district profile names them without sorting the district's firms."""
+
+
 def tally_statements() -> list[tuple[str, list[dict[str, Any]]]]:
     """The staged statements that re-tally every segment and chain (one dummy row each: the
     bulk path runs a statement only with rows)."""
     return [(TALLY_SEGMENTS, [{"one": 1}]), (TALLY_CHAINS, [{"one": 1}]),
-            (TALLY_COURT, [{"one": 1}]), (TALLY_TOP_LOCAL, [{"one": 1}])]
+            (TALLY_COURT, [{"one": 1}]), (TALLY_TOP_LOCAL, [{"one": 1}]),
+            (TALLY_DISTRICT_TOP, [{"one": 1}])]

@@ -63,7 +63,17 @@ DISTRICT_REGISTRY = (
     "coalesce(a.capital_wan, 0.0) DESC, a.id LIMIT $cap "
     "RETURN properties(a) AS props, properties(r) AS link"
 )
-"""The largest registry firms of this district (active first, by registered capital)."""
+"""The largest registry firms of this district (active first, by registered capital), sorted
+here: for a store written before :data:`DISTRICT_REGISTRY_TOP`'s lists."""
+
+DISTRICT_REGISTRY_TOP = (
+    "MATCH (d:District {id: $id}) WITH d, coalesce(d.registry_top_ids, []) AS top "
+    "UNWIND range(0, size(top) - 1) AS i WITH d, i, top[i] AS aid "
+    "MATCH (a:Node {id: aid})-[r:LOCATED_IN]->(t:District) WHERE t.id = d.id "
+    "RETURN properties(a) AS props, properties(r) AS link ORDER BY i LIMIT $cap"
+)
+"""The same firms, as the import ranked them (``registry_top_ids``,
+:mod:`chainatlas.graph.tallies`): read by id, never sorting the district's 100k firms."""
 
 DISTRICT_CHAINS = (
     "MATCH (a:Node) WHERE a.basis IN $doc_bases "
@@ -92,13 +102,17 @@ DISTRICT_CHAIN_TALLIES = (
 """How many active local registry firms of each chain do these districts hold (the import's
 per-chain tallies, :mod:`chainatlas.graph.tallies`)?"""
 
-DISTRICT_LINKS = (
-    "MATCH (d:District {id: $id}) WITH d MATCH (d)-[r]-(x:Node) WHERE type(r) IN $types "
-    "AND (type(r) <> 'LOCATED_IN' OR startNode(r) = d OR x.kind IN ['agency', 'person', 'policy']) "
-    "RETURN type(r) AS type, properties(r) AS link, properties(x) AS props"
-)
+_LINK_ROW = "RETURN type(r) AS type, properties(r) AS link, properties(x) AS props"
+DISTRICT_LINKS = " UNION ALL ".join([
+    "MATCH (d:District {id: $id})-[r:METRIC_OF|APPLIES_TO|ISSUED|OVERSEES|HEADS]-(x:Node) "
+    + _LINK_ROW,
+    f"MATCH (d:District {{id: $id}})-[r:LOCATED_IN]->(x:Node) {_LINK_ROW}",
+    "MATCH (x:Node) WHERE x.basis IN $doc_bases AND x.kind IN ['agency', 'person', 'policy'] "
+    f"MATCH (x)-[r:LOCATED_IN]->(t:District) WHERE t.id = $id {_LINK_ROW}",
+])
 """Which figures, policies, agencies and parents are attached to this district? (Of what is
-``LOCATED_IN`` it only agencies, persons and policies: firms are read apart, capped.)"""
+``LOCATED_IN`` it only agencies, persons and policies, from the ``Node.basis`` index: the
+district's firms — up to 100k registry firms — are read apart, capped, and never walked here.)"""
 
 
 class DistrictSummary(Basis):
@@ -179,9 +193,10 @@ def district_profile(store: GraphStore, district_id: str, *,
               store.read(DISTRICT_COUNTS, {"id": district_id}, timeout_ms=timeout_ms)}
     firms = by_kind.get("enterprise", [])
     if counts.get("enterprise", 0) > len(firms) and len(firms) < ACTOR_CAP:
+        ranked = "registry_top_ids" in rows[0]["props"]  # kept by the import since issue 14
         firms += [ref_from(r["props"], link=r["link"]) for r in store.read(
-            DISTRICT_REGISTRY, {"id": district_id, "cap": ACTOR_CAP - len(firms)},
-            timeout_ms=timeout_ms)]
+            DISTRICT_REGISTRY_TOP if ranked else DISTRICT_REGISTRY,
+            {"id": district_id, "cap": ACTOR_CAP - len(firms)}, timeout_ms=timeout_ms)]
         by_kind["enterprise"] = firms
     prof.actors = {k: v[:ACTOR_CAP] for k, v in sorted(by_kind.items())}
     prof.counts = {k: counts.get(k, len(v)) for k, v in prof.actors.items()}
@@ -211,8 +226,7 @@ def district_profile(store: GraphStore, district_id: str, *,
                                                  reference=ref.reference))
         c.located = True
     prof.chains = sorted(chains.values(), key=lambda c: (not c.located, -c.actors, c.id))
-    types = ["METRIC_OF", "APPLIES_TO", "ISSUED", "OVERSEES", "HEADS", "LOCATED_IN"]
-    for r in store.read(DISTRICT_LINKS, {"id": district_id, "types": types},
+    for r in store.read(DISTRICT_LINKS, {"id": district_id, "doc_bases": DOC_BASES},
                         timeout_ms=timeout_ms):
         p, t = r["props"], r["type"]
         if t == "METRIC_OF":
