@@ -29,10 +29,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from chainatlas.graph.model import BASES
+from chainatlas.graph.model import DOC_BASES
 
-DOC_BASES: tuple[str, ...] = tuple(b for b in BASES if b != "registry")
-"""The bases of document-graph nodes (a literal list in the texts: constants, not input)."""
+# the bases of document-graph nodes, written as a literal list into the texts (constants, not
+# input): graph.model.DOC_BASES
 
 _DOC = ("MATCH (o:Node) WHERE o.basis IN [" + ", ".join(f"'{b}'" for b in DOC_BASES) + "] "
         "AND o:Enterprise ")

@@ -54,6 +54,11 @@ and every relationship:
 Seeds may use the first three (:data:`chainatlas.loaders.schema.SEED_BASES`); ``rule`` and
 ``registry`` are reserved for imports."""
 
+DOC_BASES: list[str] = ["stated", "inferred", "reference"]
+"""The bases a node of the document graph (the seeds) can have; a registry firm has
+``registry``. Queries pass it as ``$doc_bases`` so that ``n.basis IN $doc_bases`` is served by
+the ``Node.basis`` index and visits the few hundred document nodes, never a million firms."""
+
 COMMON_REL_PROPS: tuple[str, ...] = (
     "basis", "basis_note", "reference", "source_docs", "source_quotes", "source_spans",
 )

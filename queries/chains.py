@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from chainatlas.graph.model import REL_TYPES
+from chainatlas.graph.model import DOC_BASES, REL_TYPES
 from chainatlas.graph.store import GraphStore
 from chainatlas.queries.models import (
     Basis,
@@ -105,8 +105,6 @@ CHAIN_DISTRICT_TALLIES = (
 """How many active local registry firms of these chains does each district hold (the import's
 per-chain tallies, :mod:`chainatlas.graph.tallies`)?"""
 
-DOC_BASES = ["stated", "inferred", "reference"]
-"""The bases of the document graph's nodes (registry firms: ``registry``)."""
 
 LINK_TYPES = [t for t in REL_TYPES if t not in {"MENTIONS", "SEGMENT_OF"}]
 

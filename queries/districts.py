@@ -17,6 +17,7 @@ from collections import defaultdict
 
 from pydantic import BaseModel, Field
 
+from chainatlas.graph.model import DOC_BASES
 from chainatlas.graph.store import GraphStore
 from chainatlas.queries.chains import MetricOut, _metric
 from chainatlas.queries.models import (
@@ -38,8 +39,6 @@ DISTRICTS = (
 )
 """Which districts and zones are there, with their parent and how many things are in each?"""
 
-DOC_BASES = ["stated", "inferred", "reference"]
-"""The bases of the document graph's nodes (registry firms: ``registry``)."""
 
 ACTOR_CAP = 100
 """At most this many actors of one kind in a profile (and actor ids per chain present)."""

@@ -78,6 +78,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from chainatlas.graph.model import DOC_BASES
 from chainatlas.graph.store import GraphStore
 from chainatlas.queries.models import Reason, Ref, Source, basis_of, to_sources
 
@@ -97,8 +98,6 @@ STATUS_ZH = {"gap": "缺链", "weak": "弱链", "covered": "已有", "unknown": 
              "partial": "部分掌握"}
 STATUS_EN = {"gap": "gap", "weak": "weak", "covered": "covered", "unknown": "no data",
              "partial": "partly known"}
-DOC_BASES = ["stated", "inferred", "reference"]
-"""The bases of the document graph's nodes (registry firms: ``registry``, counted by tallies)."""
 
 SAYS_STATUS = {"present": "covered", "weak": "weak", "missing": "gap"}
 FIRM_KINDS = frozenset({"enterprise", "project"})

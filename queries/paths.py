@@ -18,6 +18,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from chainatlas.graph.cypher import check_rel_type
+from chainatlas.graph.model import DOC_BASES
 from chainatlas.graph.store import GraphStore, QueryTimeout
 from chainatlas.queries.models import GraphEdge, GraphNode, edge_from
 from chainatlas.queries.neighbourhood import HUB_DEGREE, check_rel_types
@@ -39,9 +40,6 @@ Only document-graph nodes can be (``Node.basis`` index): a registry firm has a h
 relationships, and not scanning a million of them to count them saves most of the time."""
 
 
-DOC_BASES = ["stated", "inferred", "reference"]
-"""The bases of the document graph's nodes: only these are passed through (a registry firm is
-never an intermediate node: 比亚迪 → 汽车零部件 → some registry firm → 历下区 says nothing)."""
 
 
 def path_query(hops: int, rel_types: list[str]) -> str:

@@ -31,12 +31,11 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from chainatlas.graph.model import DOC_BASES
 from chainatlas.graph.store import GraphStore
 
 _ACTIVE_LOCAL = ("coalesce(e.active, true) = true AND coalesce(e.local, true) = true")
 
-DOC_BASES = ["stated", "inferred", "reference"]
-"""The bases of the document graph's nodes (every other firm has ``basis: registry``)."""
 
 SEGMENT_COUNTS = (
     "OPTIONAL MATCH (x:District) WHERE x.id = $district OR "

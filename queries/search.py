@@ -47,6 +47,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from chainatlas.graph.model import DOC_BASES
 from chainatlas.graph.names import has_cjk, normalise, pinyin_full, pinyin_initials
 from chainatlas.graph.store import GraphStore
 from chainatlas.graph.textkeys import latin_term, name_terms, start_term
@@ -82,8 +83,6 @@ FUZZY_BELOW = 5
 """Fuzzy matches are added only when fewer than this many hits were found, none of them an
 exact or prefix match (a likely typo, not a short name)."""
 
-DOC_BASES = ["stated", "inferred", "reference"]
-"""The bases of the document graph's nodes (seeds); registry firms have ``basis: registry``."""
 
 _SHOWN = (
     "RETURN n.id AS id, n.kind AS kind, n.name AS name, n.name_en AS name_en, "
