@@ -40,8 +40,6 @@ Only document-graph nodes can be (``Node.basis`` index): a registry firm has a h
 relationships, and not scanning a million of them to count them saves most of the time."""
 
 
-
-
 def path_query(hops: int, rel_types: list[str]) -> str:
     """Cypher for the simple paths of exactly ``hops`` relationships of these types between two
     nodes, passing through none of the nodes in ``$avoid`` and only through document-graph
